@@ -1,0 +1,1 @@
+"""Fairs and supply–demand connection events (built in the fairs issue)."""

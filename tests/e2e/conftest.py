@@ -1,0 +1,163 @@
+"""Browser journeys: a real server process on 127.0.0.1, a real database with the demo data,
+and Debian's Chromium driven by Playwright.
+
+The server runs in its own process against its own database (a temporary SQLite
+file, or a scratch database on the PostgreSQL server when DATABASE_URL points at
+one), so journeys see exactly what a user of `make run` sees.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+            # All journeys share one server: keep them on one xdist worker.
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _scratch_database(tmp: Path):
+    """A database URL for the server, and a clean-up function."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        base, _, _name = url.rpartition("/")
+        name = f"coop_e2e_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+        def drop():
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        return f"{base}/{name}", drop
+    return f"sqlite:///{tmp / 'e2e.sqlite3'}", lambda: None
+
+
+@pytest.fixture(scope="session")
+def site_env():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}; `make test` installs Debian's chromium when run as root"
+        )
+    tmp = Path(tempfile.mkdtemp(prefix="coop-e2e-"))
+    database_url, drop = _scratch_database(tmp)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(tmp / "media"),
+        "DJANGO_DEBUG": "true",
+        "EMAIL_URL": "consolemail://",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "load_demo_data"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    yield {"env": env, "manage": manage, "tmp": tmp}
+    drop()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_site(site_env):
+    port = _free_port()
+    env = {**site_env["env"], "SITE_BASE_URL": f"http://127.0.0.1:{port}"}
+    server = subprocess.Popen(
+        [*site_env["manage"], "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base_url + "/", timeout=2)  # noqa: S310 - loopback only
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.terminate()
+        raise RuntimeError(f"server did not start: {server.stderr.read().decode()[-2000:]}")
+    yield base_url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def manage_shell(site_env):
+    """Run Python against the server's database (for looking up ids, never for shortcuts)."""
+
+    def run(code: str) -> str:
+        result = subprocess.run(
+            [*site_env["manage"], "shell", "-v0", "-c", code],
+            env=site_env["env"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return result.stdout.strip()
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_site):
+    context = browser.new_context(base_url=live_site, viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(page, name: str):
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    return take
