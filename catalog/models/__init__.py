@@ -1,0 +1,33 @@
+"""Catalogue models: places, alliances, categories, cooperatives, products, OCOP certificates."""
+
+from .alliances import Alliance
+from .moderation import AllianceReviewTask
+from .pages import (
+    CatalogueIndexPage,
+    CooperativeCertification,
+    CooperativeGalleryImage,
+    CooperativePage,
+    ProductGalleryImage,
+    ProductPage,
+    WholesaleTier,
+)
+from .places import FormerProvince, Province, Ward
+from .products import Category, OcopCertificate, ProductInventory
+
+__all__ = [
+    "Alliance",
+    "AllianceReviewTask",
+    "CatalogueIndexPage",
+    "Category",
+    "CooperativeCertification",
+    "CooperativeGalleryImage",
+    "CooperativePage",
+    "FormerProvince",
+    "OcopCertificate",
+    "ProductGalleryImage",
+    "ProductInventory",
+    "ProductPage",
+    "Province",
+    "Ward",
+    "WholesaleTier",
+]
