@@ -1,0 +1,48 @@
+"""`manage.py load_demo_data [--products N]`: the demo site, built by catalog.demo."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog.demo import DEMO_PASSWORD, build_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo data (alliances, cooperatives in all 34 provinces, OCOP products, demo "
+        "accounts, articles). Safe to run again: only what is missing is added."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--products",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also build a scale catalogue of N products spread over the demo cooperatives.",
+        )
+        parser.add_argument(
+            "--cooperatives-per-province", type=int, default=2, choices=(1, 2), help="Default 2."
+        )
+        parser.add_argument(
+            "--products-per-cooperative",
+            type=int,
+            default=None,
+            metavar="K",
+            help="At most K curated products per cooperative (default: all, 3 or 4).",
+        )
+        parser.add_argument("--no-images", action="store_true", help="Skip the generated pictures.")
+
+    def handle(self, *args, **options):
+        if options["products"] < 0:
+            raise CommandError("--products must be 0 or more.")
+        result = build_demo(
+            cooperatives_per_province=options["cooperatives_per_province"],
+            products_per_cooperative=options["products_per_cooperative"],
+            scale_products=options["products"],
+            images=not options["no_images"],
+            log=lambda message: self.stdout.write(f"  {message}"),
+        )
+        made = ", ".join(f"{n} {what}" for what, n in result.created.items()) or "nothing new"
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {result.seconds:.1f} s: {made}."))
+        self.stdout.write(f"\nDemo accounts (password: {DEMO_PASSWORD})")
+        for email, role in result.accounts:
+            self.stdout.write(f"  {email:<24} {role}")
