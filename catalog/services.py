@@ -249,6 +249,7 @@ def product_create(
     product = ProductPage(
         sku=data.sku,
         slug=_unique_slug(data.name, suffix=data.sku),
+        cooperative=cooperative,
         live=False,
         owner=user,
         **_product_fields(data),

@@ -428,7 +428,7 @@ class ProductPage(RoutablePageMixin, Page):
     def detail(self, request):
         return self.render(request)
 
-    @path("qr.svg")
+    @path("qr/")
     def qr_code(self, request):
         from catalog.views import product_qr_code
 

@@ -27,7 +27,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 def ocop_default_expiry(issued_on: datetime.date) -> datetime.date:
     """An OCOP certificate is valid for 36 months from its issue date."""
-    return add_months(issued_on, OCOP_VALIDITY_MONTHS) - datetime.timedelta(days=1)
+    return add_months(issued_on, OCOP_VALIDITY_MONTHS)
 
 
 class Category(models.Model):

@@ -58,15 +58,6 @@ def test_default_expiry_is_36_months_on_whichever_counting(issued):
     assert end - datetime.timedelta(days=1) <= ocop_default_expiry(issued) <= end
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ocop_default_expiry() returns issue date + 36 months − 1 day, while the field's help text "
-        "(and the brief) say issue date + 36 months; under the Civil Code (arts. 147–148) a "
-        "36-month period from 15/03/2024 runs to the end of 15/03/2027, and from 29/02/2024 to the "
-        "end of 28/02/2027. Reported, not changed: models are not ours to edit."
-    ),
-)
 @pytest.mark.parametrize(
     ("issued", "expected"),
     [(D(2024, 3, 15), D(2027, 3, 15)), (D(2024, 2, 29), D(2027, 2, 28)), (D(2023, 1, 31), D(2026, 1, 31))],
