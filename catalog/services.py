@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from anyascii import anyascii
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import (
@@ -354,15 +354,53 @@ def _children_next_step(parent: Page) -> int:
     return (Page._str2int(last[-Page.steplen :]) + 1) if last else 1
 
 
-def _insert_specific_rows(model, objects: Sequence) -> None:
-    """INSERT the subclass table rows of multi-table-inherited pages (bulk_create refuses MTI)."""
-    fields = list(model._meta.local_concrete_fields)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+# Values of these types go to the database as they are; anything else (dates, UUIDs, JSON)
+# is prepared by its field. Preparing every value through its field was most of the time
+# of a 100,000-listing import.
+_PLAIN_TYPES = frozenset({str, int, bool, float, type(None)})
+
+
+def _db_row(fields: Sequence, values: dict) -> list:
+    return [
+        value
+        if type(value) in _PLAIN_TYPES and not isinstance(f, models.JSONField)
+        else f.get_db_prep_save(value, connection)
+        for f in fields
+        for value in (values[f.attname],)
+    ]
+
+
+def _insert_rows(model, fields: Sequence, rows: Iterable[dict]) -> None:
+    """INSERT raw rows into `model`'s own table (bulk_create refuses multi-table inheritance)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names come from model metadata
-    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects]
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names come from model metadata
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, [_db_row(fields, row) for row in rows])
+
+
+def _update_rows(model, fields: Sequence, rows: Iterable[dict]) -> None:
+    """UPDATE `fields` of `model`'s own table, one prepared statement for every row (keyed on "pk")."""
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608 - names come from model metadata
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[*_db_row(fields, row), row["pk"]] for row in rows])
+
+
+def _column_values(data: ProductData) -> dict:
+    """`_product_fields` keyed on column attribute names, with related objects as their ids."""
+    values = {}
+    for name, value in _product_fields(data).items():
+        attname = ProductPage._meta.get_field(name.removesuffix("_id")).attname
+        values[attname] = value.pk if isinstance(value, models.Model) else value
+    return values
+
+
+# Page-table columns among the product's own values, and the publishing state.
+_PAGE_COLUMNS = ("title", "draft_title")
+_PUBLISHING_COLUMNS = ("live", "has_unpublished_changes", "first_published_at", "last_published_at")
 
 
 @transaction.atomic
@@ -372,122 +410,152 @@ def products_bulk_upsert(
     """Create or update many products of one cooperative in a few statements.
 
     Products are keyed on (cooperative, SKU). New pages are written straight into
-    the tree with computed paths, which is what makes a 100,000-row import or the
-    scale catalogue take minutes instead of hours. Returns (created, updated).
+    the tree with computed paths, as raw rows of the page and product tables, and
+    changed ones with one prepared UPDATE per table: that is what makes a
+    100,000-row import or the scale catalogue take minutes instead of hours.
+    Listings written here get no revision; the first edit in the admin makes one.
+    Returns (created, updated).
     """
-    existing = {p.sku: p for p in ProductPage.objects.filter(cooperative=cooperative)}
+    if not items:
+        return 0, 0
+    values_by_sku = {data.sku: _column_values(data) for data in items}
+    product_columns = list(next(iter(values_by_sku.values())))
+    existing = {
+        row["sku"]: row
+        for row in ProductPage.objects.filter(cooperative=cooperative, sku__in=list(values_by_sku)).values(
+            "pk", "sku", *_PUBLISHING_COLUMNS, *product_columns
+        )
+    }
     now = timezone.now()
-    content_type = ContentType.objects.get_for_model(ProductPage)
-    locale_id = cooperative.locale_id or Locale.get_default().pk
-    to_update, to_create = [], []
-    for data in items:
-        product = existing.get(data.sku)
-        if product is None:
-            product = ProductPage(
-                sku=data.sku,
-                slug=_unique_slug(data.name, suffix=data.sku),
-                cooperative=cooperative,
-                content_type=content_type,
-                locale_id=locale_id,
-                translation_key=uuid.uuid4(),
-                owner=user,
-                live=publish,
-                has_unpublished_changes=not publish,
-                first_published_at=now if publish else None,
-                last_published_at=now if publish else None,
-                **_product_fields(data),
-            )
-            to_create.append((product, data))
-        else:
-            changed = _apply_fields(product, _product_fields(data))
-            if publish and not product.live:
-                product.live, product.has_unpublished_changes = True, False
-                product.first_published_at = product.first_published_at or now
-                product.last_published_at = now
-                changed = True
-            to_update.append((product, data, changed))
-
+    to_create = [data for data in items if data.sku not in existing]
+    changed = []
+    for sku, row in existing.items():
+        new = values_by_sku[sku]
+        is_changed = any(row[name] != value for name, value in new.items())
+        if publish and (not row["live"] or row["has_unpublished_changes"]):
+            new = {
+                **new,
+                "live": True,
+                "has_unpublished_changes": False,
+                "first_published_at": row["first_published_at"] or now,
+                "last_published_at": now,
+            }
+            is_changed = True
+        if is_changed:
+            changed.append({**row, **new})
     if to_create:
-        step = _children_next_step(cooperative)
-        for offset, (product, _data) in enumerate(to_create):
-            product.depth = cooperative.depth + 1
-            product.path = Page._get_path(cooperative.path, product.depth, step + offset)
-            product.url_path = f"{cooperative.url_path}{product.slug}/"
-            product.numchild = 0
-        base_pages = Page.objects.bulk_create(
-            [
-                Page(
-                    **{
-                        f.attname: getattr(p, f.attname)
-                        for f in Page._meta.concrete_fields
-                        if f.attname != "id"
-                    }
-                )
-                for p, _ in to_create
-            ],
-            batch_size=500,
+        _create_product_rows(
+            cooperative=cooperative,
+            items=to_create,
+            values_by_sku=values_by_sku,
+            publish=publish,
+            now=now,
+            user=user,
         )
-        for (product, _data), base in zip(to_create, base_pages, strict=True):
-            product.pk = product.id = product.page_ptr_id = base.pk
-        _insert_specific_rows(ProductPage, [p for p, _ in to_create])
-        Page.objects.filter(pk=cooperative.pk).update(
-            numchild=Page.objects.filter(
-                path__startswith=cooperative.path, depth=cooperative.depth + 1
-            ).count()
-        )
-    changed = [p for p, _d, is_changed in to_update if is_changed]
     if changed:
-        ProductPage.objects.bulk_update(
-            changed,
-            [name.removesuffix("_id") for name in _product_fields(items[0])]
-            + ["live", "has_unpublished_changes", "first_published_at", "last_published_at"],
-            batch_size=100,
-        )
+        page_fields = [Page._meta.get_field(name) for name in (*_PAGE_COLUMNS, *_PUBLISHING_COLUMNS)]
+        own_fields = [f for f in ProductPage._meta.local_concrete_fields if f.attname in product_columns]
+        _update_rows(Page, page_fields, changed)
+        _update_rows(ProductPage, own_fields, changed)
 
-    touched = to_create + [(p, d) for p, d, _changed in to_update]
-    ProductInventory.objects.filter(product_id__in=[p.pk for p, _ in touched]).delete()
-    ProductInventory.objects.bulk_create(
-        [
-            ProductInventory(product_id=p.pk, stock=d.stock, monthly_capacity=d.monthly_capacity)
-            for p, d in touched
-        ],
-        batch_size=1000,
-    )
-    with_ocop = [(p, d.ocop) for p, d in touched if d.ocop is not None]
-    if with_ocop:
-        OcopCertificate.objects.filter(
-            product_id__in=[p.pk for p, _ in with_ocop],
-            decision_number__in=[o.decision_number for _, o in with_ocop],
-        ).delete()
-        OcopCertificate.objects.bulk_create(
-            [
-                OcopCertificate(
-                    product_id=p.pk,
-                    stars=o.stars,
-                    decision_number=o.decision_number,
-                    issued_on=o.issued_on,
-                    issuing_authority=o.issuing_authority,
-                    expires_on=o.expires_on or ocop_default_expiry(o.issued_on),
-                )
-                for p, o in with_ocop
-            ],
-            batch_size=1000,
+    # Stock and certificates are not page fields: they are written for every row, changed or not.
+    ids = {sku: row["pk"] for sku, row in existing.items()}
+    ids.update(
+        ProductPage.objects.filter(cooperative=cooperative, sku__in=[d.sku for d in to_create]).values_list(
+            "sku", "pk"
         )
+    )
+    touched = [(ids[data.sku], data) for data in items if data.sku in ids]
+    _replace_inventory_and_certificates(touched)
     return len(to_create), len(changed)
 
 
-def _apply_fields(obj, values: dict) -> bool:
-    """Set attributes on `obj`, comparing foreign keys by id; True if any value differed."""
-    changed = False
-    for name, value in values.items():
-        model_field = obj._meta.get_field(name.removesuffix("_id"))
-        attname = model_field.attname
-        if model_field.is_relation and not name.endswith("_id"):
-            value = value.pk if value is not None else None
-        if getattr(obj, attname) != value:
-            setattr(obj, attname, value)
-            changed = True
-    return changed
+def _create_product_rows(*, cooperative, items, values_by_sku, publish: bool, now, user) -> None:
+    page_fields = [f for f in Page._meta.concrete_fields if f.attname != "id"]
+    page_defaults = {f.attname: f.get_default() for f in page_fields}
+    page_defaults.update(
+        content_type_id=ContentType.objects.get_for_model(ProductPage).pk,
+        locale_id=cooperative.locale_id or Locale.get_default().pk,
+        owner_id=user.pk if user else None,
+        live=publish,
+        has_unpublished_changes=not publish,
+        first_published_at=now if publish else None,
+        last_published_at=now if publish else None,
+        depth=cooperative.depth + 1,
+        numchild=0,
+    )
+    step = _children_next_step(cooperative)
+    page_rows = []
+    for offset, data in enumerate(items):
+        slug = _unique_slug(data.name, suffix=data.sku)
+        page_rows.append(
+            {
+                **page_defaults,
+                "title": data.name,
+                "draft_title": data.name,
+                "slug": slug,
+                "url_path": f"{cooperative.url_path}{slug}/",
+                "path": Page._get_path(cooperative.path, cooperative.depth + 1, step + offset),
+                "translation_key": uuid.uuid4(),
+            }
+        )
+    _insert_rows(Page, page_fields, page_rows)
+    page_ids = dict(
+        Page.objects.filter(
+            path__startswith=cooperative.path, depth=cooperative.depth + 1, path__gte=page_rows[0]["path"]
+        ).values_list("path", "id")
+    )
+    product_fields = list(ProductPage._meta.local_concrete_fields)
+    product_defaults = {f.attname: f.get_default() for f in product_fields}
+    _insert_rows(
+        ProductPage,
+        product_fields,
+        (
+            {
+                **product_defaults,
+                **values_by_sku[data.sku],
+                "page_ptr_id": page_ids[page["path"]],
+                "sku": data.sku,
+                "cooperative_id": cooperative.pk,
+            }
+            for data, page in zip(items, page_rows, strict=True)
+        ),
+    )
+    Page.objects.filter(pk=cooperative.pk).update(
+        numchild=Page.objects.filter(path__startswith=cooperative.path, depth=cooperative.depth + 1).count()
+    )
+
+
+def _replace_inventory_and_certificates(touched: Sequence[tuple[int, ProductData]]) -> None:
+    ProductInventory.objects.filter(product_id__in=[pk for pk, _ in touched]).delete()
+    ProductInventory.objects.bulk_create(
+        [
+            ProductInventory(product_id=pk, stock=data.stock, monthly_capacity=data.monthly_capacity)
+            for pk, data in touched
+        ],
+        batch_size=1000,
+    )
+    with_ocop = [(pk, data.ocop) for pk, data in touched if data.ocop is not None]
+    if not with_ocop:
+        return
+    OcopCertificate.objects.filter(
+        product_id__in=[pk for pk, _ in with_ocop],
+        decision_number__in=[o.decision_number for _, o in with_ocop],
+    ).delete()
+    OcopCertificate.objects.bulk_create(
+        [
+            OcopCertificate(
+                product_id=pk,
+                stars=o.stars,
+                decision_number=o.decision_number,
+                issued_on=o.issued_on,
+                issuing_authority=o.issuing_authority,
+                expires_on=o.expires_on or ocop_default_expiry(o.issued_on),
+            )
+            for pk, o in with_ocop
+        ],
+        batch_size=1000,
+    )
 
 
 # --- imports ---

@@ -159,6 +159,10 @@ WAGTAILADMIN_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Slugs stay ASCII ("mut-gung-deo"), as the services make them, so URLs never show %-escapes.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# No avatars from gravatar.com: it would learn a hash of every staff member's email.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Images: explicit limits; no SVG. HEIC is read through pillow-heif.
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

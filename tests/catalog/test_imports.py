@@ -221,7 +221,7 @@ def test_xlsx_import_creates_draft_listings_with_stock_and_ocop(sample_cooperati
     certificate = dried.ocop_certificates.get()
     assert (certificate.stars, certificate.decision_number) == (4, "1520/QĐ-UBND")
     assert certificate.issued_on == datetime.date(2025, 6, 18)
-    assert certificate.expires_on == datetime.date(2028, 6, 17)
+    assert certificate.expires_on == datetime.date(2028, 6, 18)
     # Empty stock means "not tracked"; empty minimum order means 1.
     fresh = products[1]
     assert fresh.inventory.stock is None

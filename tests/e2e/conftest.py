@@ -37,8 +37,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-            # All journeys share one server: keep them on one xdist worker.
-            item.add_marker(pytest.mark.xdist_group("e2e"))
+            # All journeys share one server: keep them on one xdist worker. Without xdist
+            # (-p no:xdist) the marker is unregistered and --strict-markers would refuse it.
+            if item.config.pluginmanager.hasplugin("xdist"):
+                item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 def _free_port() -> int:
