@@ -25,6 +25,7 @@ from .schemas import (
     ProductOut,
     ProvinceOut,
     SkuConflictOut,
+    WardOut,
 )
 
 router = Router(tags=["catalogue"])
@@ -54,6 +55,19 @@ def _cooperative_brief(cooperative: CooperativePage) -> dict:
 @router.get("/provinces", response=list[ProvinceOut], summary="The 34 provinces and cities (since 2025)")
 def provinces(request):
     return list(Province.objects.order_by("code"))
+
+
+@router.get(
+    "/provinces/{code}/wards",
+    response={200: list[WardOut], 400: ErrorOut},
+    summary="The wards and communes of one province",
+)
+def province_wards(request, code: str):
+    try:
+        province = resolve_province(code[:100])
+    except UnknownProvince as error:
+        raise HttpError(400, str(error)) from error
+    return Status(200, list(province.wards.order_by("name")))
 
 
 @router.get(

@@ -14,6 +14,11 @@ class ProvinceOut(Schema):
     name: str
 
 
+class WardOut(Schema):
+    code: str
+    name: str
+
+
 class CooperativeOut(Schema):
     tax_code: str
     name: str

@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from ..page_forms import CooperativePageForm, ProductPageForm
 from .places import Province, Ward
 
 TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -82,6 +83,8 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
 
 class CooperativePage(Page):
     """A cooperative (hợp tác xã), union of cooperatives or cooperative group, and its profile."""
+
+    base_form_class = CooperativePageForm
 
     class Kind(models.TextChoices):
         HTX = "htx", _("Cooperative (HTX)")
@@ -252,6 +255,8 @@ class CooperativeCertification(Orderable):
 
 class ProductPage(RoutablePageMixin, Page):
     """A product listed by a cooperative."""
+
+    base_form_class = ProductPageForm
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
