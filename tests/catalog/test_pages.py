@@ -9,16 +9,14 @@ import json
 import re
 
 import pytest
-from django.core.cache import caches
 from django.core.files.images import ImageFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
 from catalog import services
 from catalog.models import CatalogueIndexPage, CooperativeCertification, WholesaleTier
 from tests import factories
+from tests.helpers import count_queries
 
 JSON_LD_RE = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
@@ -45,16 +43,6 @@ def json_ld(response) -> list[dict]:
 def expired_ocop():
     issued = datetime.date.today() - datetime.timedelta(days=4 * 365)
     return factories.ocop(stars=5, issued_on=issued)
-
-
-def count_queries(client, url) -> int:
-    """Queries for one request, with caches emptied so prefetching (not a cache) keeps them flat."""
-    for cache in caches.all():
-        cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 # --- rendering in both languages -------------------------------------------------------------------

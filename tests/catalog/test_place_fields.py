@@ -35,11 +35,9 @@ def test_a_new_products_wards_are_those_of_its_cooperatives_province(staff_clien
     assert "js/ward-picker.js" in html
 
 
-def test_a_ward_outside_the_chosen_province_is_refused(staff_client):
-    client, cooperative = staff_client
+def add_product(client, cooperative, *, province: str, ward: Ward):
     url = reverse("wagtailadmin_pages:add", args=["catalog", "productpage", cooperative.pk])
     data = querydict_from_html(client.get(url).content.decode(), form_id="page-edit-form")
-    hanoi_ward = Ward.objects.filter(province_id="01").first()
     data.update(
         {
             "title": "Chè búp Tân Cương",
@@ -49,12 +47,19 @@ def test_a_ward_outside_the_chosen_province_is_refused(staff_client):
             "unit": "kg",
             "price_vnd": "350000",
             "min_order_qty": "1",
-            "origin_province": "19",
-            "origin_ward": hanoi_ward.code,
+            "origin_province": province,
+            "origin_ward": ward.code,
         }
     )
+    return client.post(url, data)
 
-    response = client.post(url, data)
+
+def test_a_ward_outside_the_chosen_province_is_refused(staff_client):
+    client, cooperative = staff_client
+
+    response = add_product(
+        client, cooperative, province="19", ward=Ward.objects.filter(province_id="01").first()
+    )
 
     assert response.status_code == 200
     assert "origin_ward" in response.context["form"].errors
@@ -63,24 +68,9 @@ def test_a_ward_outside_the_chosen_province_is_refused(staff_client):
 
 def test_a_ward_of_a_newly_chosen_province_is_accepted(staff_client):
     client, cooperative = staff_client
-    url = reverse("wagtailadmin_pages:add", args=["catalog", "productpage", cooperative.pk])
-    data = querydict_from_html(client.get(url).content.decode(), form_id="page-edit-form")
     ward = Ward.objects.filter(province_id="01").first()
-    data.update(
-        {
-            "title": "Chè búp Tân Cương",
-            "slug": "che-bup",
-            "sku": "CHE-1",
-            "category": str(Category.objects.get(slug="beverages").pk),
-            "unit": "kg",
-            "price_vnd": "350000",
-            "min_order_qty": "1",
-            "origin_province": "01",
-            "origin_ward": ward.code,
-        }
-    )
 
-    response = client.post(url, data)
+    response = add_product(client, cooperative, province="01", ward=ward)
 
     assert response.status_code == 302
     assert ProductPage.objects.get(sku="CHE-1").origin_ward_id == ward.code

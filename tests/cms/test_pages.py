@@ -4,16 +4,14 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import caches
 from django.core.files.images import ImageFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
 from catalog.models import CatalogueIndexPage
 from cms.models import ARTICLES_PER_PAGE, ArticlePage, HomePage, NewsIndexPage, StandardPage
 from tests import factories
+from tests.helpers import count_queries
 
 
 @pytest.fixture(autouse=True)
@@ -46,15 +44,6 @@ def article(*, title: str | None = None, days_ago: int = 0, **fields):
             **fields,
         ),
     )
-
-
-def count_queries(client, url) -> int:
-    for cache in caches.all():
-        cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 # --- home ------------------------------------------------------------------------------------------
