@@ -8,6 +8,7 @@ all (with `skip_invalid`, all of its good rows or none). The columns and the
 error behaviour are documented in docs/imports.md.
 """
 
+import contextlib
 import csv
 import dataclasses
 import datetime
@@ -32,7 +33,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from tqdm import tqdm
 from wagtail.models import Revision
 
-from . import services
+from . import notifications, services
 from .models import Category, CooperativePage, OcopCertificate, ProductPage, Province
 from .models.pages import TAX_CODE_RE
 from .models.products import ocop_default_expiry
@@ -702,7 +703,8 @@ def import_products(
     for item in valid:
         by_cooperative[item.cooperative.pk].append(item)
     writer = _ProductWriter(publish=publish, submit=submit, user=user, report=report)
-    with transaction.atomic(), _progress_bar(len(valid), progress, _("Importing")) as bar:
+    notices = notifications.one_email_per_reviewer() if submit else contextlib.nullcontext()
+    with transaction.atomic(), notices, _progress_bar(len(valid), progress, _("Importing")) as bar:
         for items in by_cooperative.values():
             for start in range(0, len(items), BULK_CHUNK):
                 chunk = items[start : start + BULK_CHUNK]

@@ -14,6 +14,9 @@ entering their last 90 days, once per certificate.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -105,6 +108,36 @@ def _wagtail_notifies(user, notification: str, *, triggering_user) -> bool:
     )
 
 
+# While a bulk upload runs, submission notices are collected here and sent as one email per reviewer.
+_collected_submissions: ContextVar[list | None] = ContextVar("collected_submissions", default=None)
+
+
+@contextmanager
+def one_email_per_reviewer() -> Iterator[None]:
+    """Send each reviewer one email listing every listing submitted inside the block.
+
+    A cooperative uploading 300 listings should cost its alliance one email, not 300.
+    """
+    token = _collected_submissions.set([])
+    try:
+        yield
+        collected = _collected_submissions.get()
+    finally:
+        _collected_submissions.reset(token)
+    by_reviewer = defaultdict(list)
+    for reviewer_email, line in collected:
+        by_reviewer[reviewer_email].append(line)
+    emails = []
+    for reviewer_email, lines in by_reviewer.items():
+        if len(lines) == 1:
+            subject = _("Listing to review")
+        else:
+            subject = _("%(count)s listings to review") % {"count": len(lines)}
+        body = _("These listings were submitted for review:\n\n%(lines)s\n") % {"lines": "\n".join(lines)}
+        emails.append(Email(to=reviewer_email, subject=subject, body=body))
+    send_after_commit(emails)
+
+
 def listing_submitted(*, task_state: TaskState, user=None) -> list[Email]:
     """Tell the responsible alliance's staff that a listing waits for their review."""
     page = task_state.workflow_state.content_object
@@ -125,6 +158,11 @@ def listing_submitted(*, task_state: TaskState, user=None) -> list[Email]:
         "url": _admin_edit_url(page),
     }
     emails = [Email(to=reviewer.email, subject=subject, body=body) for reviewer in reviewers]
+    collected = _collected_submissions.get()
+    if collected is not None:
+        line = f"- {cooperative.title if cooperative else ''}: {page.get_admin_display_title()} — {_admin_edit_url(page)}"
+        collected.extend((email.to, line) for email in emails)
+        return emails
     send_after_commit(emails)
     return emails
 

@@ -585,6 +585,23 @@ def test_staff_upload_sends_new_listings_to_moderation(client, tmp_path):
         assert product.current_workflow_state.requested_by == staff
 
 
+def test_staff_upload_costs_each_reviewer_one_email(
+    client, tmp_path, mailoutbox, django_capture_on_commit_callbacks
+):
+    staff = english_user()
+    reviewer = factories.user(email="duyet@lienminh-hanoi.example.org")
+    factories.alliance(name="Liên minh HTX Hà Nội", provinces=["01"], staff=[reviewer])
+    cooperative = factories.cooperative(province="01", staff=[staff])
+    client.force_login(staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, tmp_path, *(product_row(cooperative.tax_code, f"SKU-{n}") for n in range(3)))
+
+    assert [email.to for email in mailoutbox] == [[reviewer.email]]
+    assert mailoutbox[0].subject == "3 listings to review"
+    assert mailoutbox[0].body.count(cooperative.title) == 3
+
+
 def test_staff_upload_of_a_change_to_a_live_listing_waits_for_review(client, tmp_path):
     staff = english_user()
     cooperative = factories.cooperative(staff=[staff])
