@@ -36,7 +36,7 @@ from wagtail.models import Collection
 
 from cms.demo import build_articles
 
-from . import services
+from . import search, services
 from .models import Alliance, Category, CooperativePage, ProductPage, Province, Ward
 from .models.products import OCOP_EXPIRING_DAYS
 from .places import UnknownWard, resolve_ward
@@ -905,7 +905,9 @@ def _scale_catalogue(result, *, cooperatives, n: int, log) -> None:
             data.name_en = " ".join(part for part in (template.name_en, grade_en, pack_en) if part)
             items.append(data)
         if items:
-            made, changed = services.products_bulk_upsert(cooperative=cooperative, items=items, publish=True)
+            made, changed = services.products_bulk_upsert(
+                cooperative=cooperative, items=items, publish=True, reindex=False
+            )
             created, updated = created + made, updated + changed
         if (position + 1) % 10 == 0 or position + 1 == count:
             log(
@@ -914,6 +916,9 @@ def _scale_catalogue(result, *, cooperatives, n: int, log) -> None:
             )
     result.add("scale products created", created)
     result.add("scale products updated", updated)
+    if created or updated:
+        counts = search.rebuild()
+        log(f"search index rebuilt: {counts['indexed']} listings ({time.monotonic() - started:.0f} s)")
 
 
 # --- pictures ----------------------------------------------------------------------------------

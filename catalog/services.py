@@ -23,6 +23,7 @@ from wagtail.models import (
     Page,
 )
 
+from . import search
 from .models import (
     Alliance,
     CatalogueIndexPage,
@@ -405,7 +406,12 @@ _PUBLISHING_COLUMNS = ("live", "has_unpublished_changes", "first_published_at", 
 
 @transaction.atomic
 def products_bulk_upsert(
-    *, cooperative: CooperativePage, items: Sequence[ProductData], publish: bool, user=None
+    *,
+    cooperative: CooperativePage,
+    items: Sequence[ProductData],
+    publish: bool,
+    user=None,
+    reindex: bool = True,
 ) -> tuple[int, int]:
     """Create or update many products of one cooperative in a few statements.
 
@@ -414,7 +420,8 @@ def products_bulk_upsert(
     changed ones with one prepared UPDATE per table: that is what makes a
     100,000-row import or the scale catalogue take minutes instead of hours.
     Listings written here get no revision; the first edit in the admin makes one.
-    Returns (created, updated).
+    They are reindexed for search after commit unless `reindex` is false (a caller
+    writing a whole catalogue rebuilds the index once instead). Returns (created, updated).
     """
     if not items:
         return 0, 0
@@ -467,6 +474,8 @@ def products_bulk_upsert(
     )
     touched = [(ids[data.sku], data) for data in items if data.sku in ids]
     _replace_inventory_and_certificates(touched)
+    if reindex:
+        search.queue_products([pk for pk, _data in touched])
     return len(to_create), len(changed)
 
 

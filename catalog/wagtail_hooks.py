@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from . import services
 from .admin_import import import_products_view
 from .admin_import import menu_item as product_import_menu_item
 from .admin_stock import ProductStockView, product_stock_user_can_edit
-from .models import Alliance, Category, CooperativePage, ProductPage
+from .models import Alliance, Category, CooperativePage, ProductPage, SearchSynonym
 
 # === Access, moderation and stock (permissions block) =========================================
 # Provisioning a cooperative's staff group when its page is created in the admin, keeping a
@@ -185,3 +186,51 @@ def register_product_import_menu_item():
 
 
 # === end of the product imports block ===========================================================
+
+
+# === Search synonyms (catalog/search/) ==========================================================
+# Alliance staff keep the list of words buyers use for the same thing (cafe = cà phê = coffee).
+
+
+class AllianceStaffPermissionPolicy(SuperuserOnlyPermissionPolicy):
+    """Administrators and the staff of any alliance."""
+
+    def _allowed(self, user) -> bool:
+        return user.is_active and (user.is_superuser or user.groups.filter(alliance__isnull=False).exists())
+
+    def user_has_permission(self, user, action):
+        return self._allowed(user)
+
+    def user_has_any_permission(self, user, actions):
+        return self._allowed(user)
+
+    def users_with_any_permission(self, actions):
+        return (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(models.Q(is_superuser=True) | models.Q(groups__alliance__isnull=False))
+            .distinct()
+        )
+
+
+register_permission_policy(SearchSynonym, AllianceStaffPermissionPolicy(SearchSynonym))
+
+
+class SearchSynonymViewSet(ModelViewSet):
+    model = SearchSynonym
+    form_fields = ["terms"]
+    icon = "search"
+    menu_label = _("Search synonyms")
+    add_to_admin_menu = True
+    menu_order = 330
+    list_display = ["terms"]
+    search_fields = ["terms"]
+    copy_view_enabled = False
+
+
+@hooks.register("register_admin_viewset")
+def register_search_synonym_viewset():
+    return SearchSynonymViewSet("catalog_search_synonyms")
+
+
+# === end of the search synonyms block ===========================================================

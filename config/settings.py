@@ -153,6 +153,10 @@ TASKS = {
     }
 }
 
+# Catalogue search (catalog/search/): the engine that answers searches. The database engine
+# is always kept up to date, whichever answers.
+SEARCH_ENGINE = env.str("SEARCH_ENGINE", default="database")
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Sàn Hợp tác xã Việt Nam"
 WAGTAILADMIN_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000")

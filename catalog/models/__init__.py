@@ -13,6 +13,7 @@ from .pages import (
 )
 from .places import FormerProvince, Province, Ward
 from .products import Category, OcopCertificate, ProductInventory
+from .search import SearchDocument, SearchSynonym, SearchTerm
 
 __all__ = [
     "Alliance",
@@ -28,6 +29,9 @@ __all__ = [
     "ProductInventory",
     "ProductPage",
     "Province",
+    "SearchDocument",
+    "SearchSynonym",
+    "SearchTerm",
     "Ward",
     "WholesaleTier",
 ]

@@ -1,0 +1,35 @@
+"""Rebuild the search index from the published listings, with a progress bar."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from catalog import search
+from catalog.search.documents import public_product_ids
+
+
+class Command(BaseCommand):
+    help = "Rebuild the catalogue search index from the published listings of verified cooperatives."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar.")
+
+    def handle(self, *args, no_progress=False, **options):
+        started = time.monotonic()
+        chosen = search.engine()
+        before = chosen.count()
+        with tqdm(
+            total=len(public_product_ids()),
+            unit="listings",
+            disable=no_progress,
+        ) as bar:
+            counts = search.rebuild(progress=bar.update)
+        seconds = time.monotonic() - started
+        rate = counts["indexed"] / seconds if seconds else 0
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Search index ({chosen.name}) rebuilt: {counts['indexed']} of {counts['published']} "
+                f"published listings indexed (was {before}) in {seconds:.1f} s, {rate:,.0f} listings/s."
+            )
+        )

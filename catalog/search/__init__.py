@@ -1,0 +1,324 @@
+"""The catalogue search service: the one way pages, the API and fair matching search listings.
+
+    from catalog import search
+    result = search.search(search.SearchQuery(text="nuoc mam", province="8", stars_min=4))
+    search.suggest("nuoc m", limit=8)
+
+The service checks the query, expands synonyms and corrects typing errors, asks
+the engine for hits and facet counts, and marks the matched words. Engines only
+match, filter, count and sort (ARCHITECTURE.md, decision 3). The database engine
+(SQLite FTS5 or PostgreSQL full-text search) is the default and always kept up
+to date, so another engine can fall back on it.
+
+Index updates: `queue_products(ids)` after any write that changes what a listing
+shows; they run after the transaction commits, through a django-tasks task.
+"""
+
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from catalog.models import Category, Province, SearchSynonym
+
+from .database import DatabaseEngine
+from .documents import documents_for, public_product_ids
+from .engine import SearchEngine
+from .highlight import highlight, snippet
+from .query import (
+    FACETS,
+    SORTS,
+    TYPO_MAX_LENGTH,
+    TYPO_MIN_LENGTH,
+    FacetCount,
+    Hit,
+    SearchQuery,
+    SearchQueryError,
+    SearchResult,
+    Suggestion,
+    Term,
+    clean_text,
+    folded_text,
+    text_terms,
+)
+
+__all__ = [
+    "FACETS",
+    "SORTS",
+    "FacetCount",
+    "Hit",
+    "SearchEngine",
+    "SearchQuery",
+    "SearchQueryError",
+    "SearchResult",
+    "Suggestion",
+    "engine",
+    "index_products",
+    "queue_products",
+    "rebuild",
+    "remove_products",
+    "search",
+    "suggest",
+]
+
+# Offer "did you mean" when a query finds fewer listings than this.
+FEW_RESULTS = 3
+MAX_CORRECTIONS = 3
+MAX_SUGGESTIONS = 20
+# One letter matches nearly every listing; autocomplete starts at the second.
+MIN_SUGGEST_LETTERS = 2
+INDEX_BATCH = 1000
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+_WORD = re.compile(r"[^\W_]+")
+
+
+def engine() -> SearchEngine:
+    """The engine configured by SEARCH_ENGINE ("database", the default)."""
+    name = getattr(settings, "SEARCH_ENGINE", "database")
+    if name == "database":
+        return DatabaseEngine()
+    raise ImproperlyConfigured(f"Unknown SEARCH_ENGINE {name!r}.")
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def search(query: SearchQuery) -> SearchResult:
+    """Hits, total, facet counts and a suggestion for `query`; raises SearchQueryError on bad input."""
+    started = time.perf_counter()
+    query = query.clean()
+    chosen = engine()
+    if query.terms:
+        query.terms = _with_corrections(_with_synonyms(query.terms), chosen)
+    hits, total, facet_values = chosen.search(query)
+    if query.page > 1 and query.offset >= total:
+        last = max(1, -(-total // query.page_size))
+        raise SearchQueryError(
+            _("Page %(page)s is past the last page (%(last)s).") % {"page": query.page, "last": last}
+        )
+    for hit in hits:
+        hit.highlight = highlight(hit.name, query.terms)
+        hit.snippet = snippet(hit.description, query.terms) if query.terms else ""
+    suggestion = _did_you_mean(query.terms) if query.terms and total < FEW_RESULTS else None
+    return SearchResult(
+        hits=hits,
+        total=total,
+        page=query.page,
+        page_size=query.page_size,
+        facets=_labelled(facet_values),
+        suggestion=suggestion,
+        engine=chosen.name,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
+
+
+def suggest(text: str, limit: int = 8) -> list[Suggestion]:
+    """Listings whose names start as typed ("nuoc m" → Nước mắm …), for autocomplete."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_SUGGESTIONS:
+        raise SearchQueryError(
+            _("The number of suggestions must be between 1 and %(max)s.") % {"max": MAX_SUGGESTIONS}
+        )
+    terms = text_terms(clean_text(text), prefix_last=True)
+    if sum(len(word) for term in terms for word in term.folded) < MIN_SUGGEST_LETTERS:
+        return []
+    return engine().suggest(terms, limit)
+
+
+def _labelled(facet_values: dict[str, dict[str, int]]) -> dict[str, list[FacetCount]]:
+    language = get_language() or settings.LANGUAGE_CODE
+    facets: dict[str, list[FacetCount]] = {}
+    if "category" in facet_values:
+        counts = facet_values["category"]
+        categories = Category.objects.filter(slug__in=counts).select_related("parent")
+        facets["category"] = [
+            FacetCount(value=c.slug, label=c.label(language), count=counts[c.slug])
+            for c in sorted(
+                categories, key=lambda c: (c.group.sort_order, c.parent_id is not None, c.sort_order)
+            )
+        ]
+    if "province" in facet_values:
+        counts = facet_values["province"]
+        facets["province"] = [
+            FacetCount(value=p.code, label=p.name, count=counts[p.code])
+            for p in Province.objects.filter(code__in=counts).order_by("name")
+        ]
+    if "ocop_stars" in facet_values:
+        counts = facet_values["ocop_stars"]
+        facets["ocop_stars"] = [
+            FacetCount(value=stars, label=f"{stars}★", count=counts[stars])
+            for stars in sorted(counts, reverse=True)
+        ]
+    return facets
+
+
+# --- synonyms and typing errors ------------------------------------------------------------------
+
+
+def _synonym_groups() -> list[tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
+    """Each group as (folded words, words as written) per term: ((("ca", "phe"), ("cà", "phê")), …)."""
+    groups = []
+    for synonym in SearchSynonym.objects.all():
+        members = {}
+        for term in synonym.term_list():
+            written = tuple(_WORD.findall(unicodedata.normalize("NFC", term).lower()))
+            folded = tuple(folded_text(term).split())
+            if folded and len(folded) == len(written):
+                members.setdefault(folded, written)
+        groups.append(tuple(members.items()))
+    return groups
+
+
+def _same_word(term: Term, written: str) -> bool:
+    """A word typed with marks is that word only: "chế" is not the "chè" of chè = trà."""
+    return not term.marked or term.marked[0] == written
+
+
+def _with_synonyms(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    """Join the words that make a synonym ("ca phe") into one term matching every form of it."""
+    groups = _synonym_groups()
+    if not groups:
+        return terms
+    expanded: list[Term] = []
+    position = 0
+    while position < len(terms):
+        best: tuple[str, ...] = ()
+        for group in groups:
+            for folded, written in group:
+                window = terms[position : position + len(folded)]
+                if (
+                    len(folded) > len(best)
+                    and len(window) == len(folded)
+                    and not any(t.prefix for t in window)
+                    and tuple(t.folded[0] for t in window) == folded
+                    and all(_same_word(t, w) for t, w in zip(window, written, strict=True))
+                ):
+                    best = folded
+        if not best:
+            expanded.append(terms[position])
+            position += 1
+            continue
+        window = terms[position : position + len(best)]
+        others = {
+            folded: None
+            for group in groups
+            if best in dict(group)
+            for folded, _written in group
+            if folded != best
+        }
+        expanded.append(
+            Term(
+                folded=best,
+                marked=tuple(word for t in window for word in t.marked),
+                alternatives=tuple(others),
+            )
+        )
+        position += len(best)
+    return tuple(expanded)
+
+
+def _edits(word: str) -> set[str]:
+    """Every word one deletion, transposition, substitution or insertion away from `word`."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    inserts = {a + c + b for a, b in splits for c in _ALPHABET}
+    return (deletes | transposes | replaces | inserts) - {word}
+
+
+def _corrections(words: Iterable[str], chosen) -> dict[str, list[str]]:
+    """For each word of TYPO_MIN_LENGTH+ letters that no listing holds, the held words one edit away,
+    most common first."""
+    candidates = {w for w in words if TYPO_MIN_LENGTH <= len(w) <= TYPO_MAX_LENGTH}
+    if not candidates:
+        return {}
+    unknown = candidates - set(chosen.term_counts(candidates))
+    edits = {word: _edits(word) for word in unknown}
+    counts = chosen.term_counts(set().union(*edits.values())) if edits else {}
+    return {
+        word: sorted((e for e in variants if e in counts), key=lambda e: (-counts[e], e))[:MAX_CORRECTIONS]
+        for word, variants in edits.items()
+    }
+
+
+def _with_corrections(terms: tuple[Term, ...], chosen) -> tuple[Term, ...]:
+    single = [t.folded[0] for t in terms if len(t.folded) == 1 and not t.alternatives and not t.prefix]
+    corrections = _corrections(single, chosen)
+    return tuple(
+        replace(t, alternatives=tuple((c,) for c in corrections[t.folded[0]]), corrected=True)
+        if len(t.folded) == 1 and corrections.get(t.folded[0]) and not t.alternatives and not t.prefix
+        else t
+        for t in terms
+    )
+
+
+def _did_you_mean(terms: tuple[Term, ...]) -> str | None:
+    """The query with each corrected word replaced by its likeliest correction, if any was."""
+    if not any(t.corrected for t in terms):
+        return None
+    words = [" ".join(t.alternatives[0] if t.corrected else t.folded) for t in terms]
+    return " ".join(words)
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def _writers() -> list[SearchEngine]:
+    """The engines to keep up to date: the database engine always (the fallback), and the chosen one."""
+    chosen = engine()
+    return [chosen] if chosen.name == DatabaseEngine.name else [DatabaseEngine(), chosen]
+
+
+def index_products(product_ids: Iterable[int]) -> int:
+    """Bring the index up to date for these products: (re)index the published, drop the rest.
+
+    Returns the number of documents written.
+    """
+    ids = sorted(set(product_ids))
+    written = 0
+    for start in range(0, len(ids), INDEX_BATCH):
+        chunk = ids[start : start + INDEX_BATCH]
+        documents = list(documents_for(chunk))
+        removed = set(chunk) - {d.product_id for d in documents}
+        for writer in _writers():
+            writer.index(documents, removed)
+        written += len(documents)
+    return written
+
+
+def remove_products(product_ids: Iterable[int]) -> None:
+    """Drop these products from the index whether or not they are still published."""
+    ids = list(product_ids)
+    for writer in _writers():
+        writer.index([], ids)
+
+
+def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Rebuild the index from the published listings; `progress(n)` is told of every n written.
+
+    Returns {"published": listings found, "indexed": documents written}.
+    """
+    ids = public_product_ids()
+    indexed = 0
+    for writer in _writers():
+        indexed = writer.rebuild(
+            documents_for(ids), progress=progress if writer.name == engine().name else None
+        )
+    return {"published": len(ids), "indexed": indexed}
+
+
+def queue_products(product_ids: Iterable[int]) -> None:
+    """Reindex these products after the current transaction commits (at once outside one).
+
+    Ids queued during one transaction go out as a single task; a failure to queue is
+    logged and never breaks the write that asked for it.
+    """
+    from .tasks import queue
+
+    queue(product_ids)

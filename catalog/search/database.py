@@ -1,0 +1,438 @@
+"""The database engine: SearchDocument rows, matched by SQLite FTS5 or PostgreSQL full-text search.
+
+Filters, facets and sorting are plain SQL over the document table and the same
+on both databases; only the text match differs, and lives in the two small
+dialect classes at the end. Every value reaches the database as a parameter;
+the match expressions are built from folded words, which are ASCII letters and
+digits only, and marked words, which are letters only (see query.Term).
+"""
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from django.db import connections, models, transaction
+from django.utils import timezone
+
+from catalog.models import SearchDocument, SearchTerm
+
+from .query import FACETS, Hit, SearchQuery, Suggestion, Term
+
+INSERT_BATCH = 1000
+MAX_TERM_LENGTH = 40
+
+
+class DatabaseEngine:
+    name = "database"
+
+    def __init__(self, using: str = "default"):
+        self.using = using
+
+    @property
+    def connection(self):
+        return connections[self.using]
+
+    @property
+    def dialect(self) -> "SqliteText | PostgresText":
+        vendor = self.connection.vendor
+        if vendor == "sqlite":
+            return SqliteText()
+        if vendor == "postgresql":
+            return PostgresText()
+        raise NotImplementedError(f"The database search engine does not support {vendor}.")
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> tuple[list[Hit], int, dict[str, dict[str, int]]]:
+        """The page of hits, the total and the facet counts (value → count) for a cleaned query."""
+        day = timezone.localdate()
+        today = self.connection.ops.adapt_datefield_value(day)
+        # An ISO date we made, not input: written inline because it recurs in SELECT, ORDER and GROUP BY.
+        stars = (
+            f"(CASE WHEN d.ocop_issued_on <= '{day.isoformat()}' "
+            f"AND d.ocop_expires_on >= '{day.isoformat()}' THEN d.ocop_stars END)"
+        )
+        dialect = self.dialect
+        total, facets = self._counts(query, today, stars)
+        if query.offset >= total:
+            return [], total, facets
+        where, params = self._where(query, today)
+        if query.terms:
+            matches, match_params = dialect.scored_matches(query.terms)
+            source = f"catalog_searchdocument d JOIN ({matches}) m ON m.product_id = d.product_id"
+            params = match_params + params
+            score = f"m.score * (1 + 0.02 * COALESCE({stars}, 0) + 0.05 * (CASE WHEN d.in_stock THEN 1 ELSE 0 END))"
+        else:
+            source, score = "catalog_searchdocument d", "0.0"
+        order = {
+            "relevance": f"score DESC, COALESCE({stars}, 0) DESC, d.published_at DESC",
+            "price_asc": "d.price_vnd ASC, score DESC",
+            "price_desc": "d.price_vnd DESC, score DESC",
+            "newest": "d.published_at DESC, score DESC",
+            "stars": f"COALESCE({stars}, 0) DESC, score DESC, d.published_at DESC",
+        }[query.sort]
+        sql = (
+            f"SELECT d.product_id, d.sku, d.name, d.name_en, d.url, d.category, d.price_vnd, d.unit, "  # noqa: S608 - fragments are ours; values are parameters
+            f"{stars} AS stars, d.in_stock, d.cooperative_tax_code, d.cooperative_name, d.province_code, "
+            f"d.province_name, d.description, {score} AS score "
+            f"FROM {source} WHERE {where} ORDER BY {order}, d.product_id DESC LIMIT %s OFFSET %s"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, query.page_size, query.offset])
+            rows = cursor.fetchall()
+        hits = [
+            Hit(
+                product_id=row[0],
+                sku=row[1],
+                name=row[2],
+                name_en=row[3],
+                url=row[4],
+                category=row[5],
+                price_vnd=row[6],
+                unit=row[7],
+                ocop_stars=row[8],
+                in_stock=bool(row[9]),
+                cooperative_tax_code=row[10],
+                cooperative_name=row[11],
+                province_code=row[12],
+                province_name=row[13],
+                description=row[14],
+                score=float(row[15] or 0.0),
+            )
+            for row in rows
+        ]
+        return hits, total, facets
+
+    def _counts(self, query: SearchQuery, today, stars: str) -> tuple[int, dict[str, dict[str, int]]]:
+        """The total and the facet counts, from one grouped query.
+
+        Rows are grouped by every facet value and by whether each facet's own filter
+        holds, so a facet can count under every other active filter: standard faceted
+        navigation without one query (and one text match) per facet.
+        """
+        where, params = self._where(query, today, with_text=True, facet_filters=False)
+        flags, flag_params = [], []
+        for name in FACETS:
+            condition, condition_params = self._facet_filter(query, name, today)
+            flags.append(f"(CASE WHEN {condition} THEN 1 ELSE 0 END)")
+            flag_params += condition_params
+        sql = (
+            f"SELECT d.category_group, d.category, d.province_code, {stars}, {', '.join(flags)}, COUNT(*) "  # noqa: S608 - fragments are ours
+            f"FROM catalog_searchdocument d WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, flag_params + params)
+            rows = cursor.fetchall()
+        total = 0
+        facets: dict[str, dict[str, int]] = {name: {} for name in query.facets}
+        for group, category, province, valid_stars, *held, count in rows:
+            held_by = dict(zip(FACETS, held, strict=True))
+            if all(held):
+                total += count
+            values = {"category": (group, category), "province": (province,), "ocop_stars": (valid_stars,)}
+            for name in query.facets:
+                if all(h for other, h in held_by.items() if other != name):
+                    # dict.fromkeys: a product filed under a group itself counts once.
+                    for value in dict.fromkeys(values[name]):
+                        if value is not None:
+                            facets[name][str(value)] = facets[name].get(str(value), 0) + count
+        return total, facets
+
+    def _facet_filter(self, query: SearchQuery, name: str, today) -> tuple[str, list]:
+        """The filter that belongs to a facet, or a condition always true when it is not active."""
+        if name == "category" and query.category:
+            return "(d.category = %s OR d.category_group = %s)", [query.category, query.category]
+        if name == "province" and query.province_code:
+            return "d.province_code = %s", [query.province_code]
+        if name == "ocop_stars" and query.stars_min is not None:
+            return "(d.ocop_stars >= %s AND d.ocop_issued_on <= %s AND d.ocop_expires_on >= %s)", [
+                query.stars_min,
+                today,
+                today,
+            ]
+        return "1 = 1", []
+
+    def _where(self, query: SearchQuery, today, *, with_text: bool = False, facet_filters: bool = True):
+        conditions, params = ["1 = 1"], []
+        if with_text and query.terms:
+            condition, condition_params = self.dialect.match_condition(query.terms)
+            conditions.append(condition)
+            params += condition_params
+        if facet_filters:
+            for name in FACETS:
+                condition, condition_params = self._facet_filter(query, name, today)
+                conditions.append(condition)
+                params += condition_params
+        if query.certification:
+            conditions.append("d.certifications LIKE %s")
+            params.append(f"% {query.certification} %")
+        if query.price_min is not None:
+            conditions.append("d.price_vnd >= %s")
+            params.append(query.price_min)
+        if query.price_max is not None:
+            conditions.append("d.price_vnd <= %s")
+            params.append(query.price_max)
+        if query.kind:
+            conditions.append("d.cooperative_kind = %s")
+            params.append(query.kind)
+        if query.in_stock:
+            conditions.append("d.in_stock = %s")
+            params.append(True)
+        return " AND ".join(conditions), params
+
+    def suggest(self, terms: tuple[Term, ...], limit: int) -> list[Suggestion]:
+        """Product names whose words start as typed: names that begin with what was typed
+        ("nuoc m" → Nước mắm …) first, then shorter names, which are closer to it."""
+        condition, params = self.dialect.match_condition(terms, names_only=True)
+        # Folded words are letters and digits only, so they hold no LIKE wildcard.
+        typed = " ".join(word for term in terms for word in term.folded) + "%"
+        sql = (
+            f"SELECT d.name, d.url FROM catalog_searchdocument d WHERE {condition} "  # noqa: S608
+            "ORDER BY (CASE WHEN d.name_folded LIKE %s THEN 0 ELSE 1 END), LENGTH(d.name), d.product_id DESC "
+            "LIMIT %s"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, typed, limit * 4])
+            rows = cursor.fetchall()
+        suggestions: dict[str, Suggestion] = {}
+        for name, url in rows:
+            suggestions.setdefault(name.casefold(), Suggestion(text=name, url=url))
+        return list(suggestions.values())[:limit]
+
+    def term_counts(self, words: Iterable[str]) -> dict[str, int]:
+        """How many documents hold each of `words` (folded); words held by none are left out."""
+        words = sorted(set(words))
+        if not words:
+            return {}
+        return dict(
+            SearchTerm.objects.using(self.using).filter(term__in=words).values_list("term", "documents")
+        )
+
+    def count(self) -> int:
+        return SearchDocument.objects.using(self.using).count()
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def index(self, documents: list[SearchDocument], removed_ids: Iterable[int]) -> None:
+        """Replace the documents of the given products and drop those no longer published."""
+        ids = [d.product_id for d in documents] + list(removed_ids)
+        with transaction.atomic(using=self.using):
+            SearchDocument.objects.using(self.using).filter(product_id__in=ids).delete()
+            self._insert(documents)
+            # New words join the vocabulary; the counts of known ones wait for the next rebuild.
+            SearchTerm.objects.using(self.using).bulk_create(
+                _vocabulary(documents), ignore_conflicts=True, batch_size=INSERT_BATCH
+            )
+
+    def rebuild(
+        self, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Empty the index and fill it from `documents`; readers see the old index until it commits."""
+        written = 0
+        vocabulary: Counter[str] = Counter()
+        with transaction.atomic(using=self.using):
+            self.dialect.before_rebuild(self.connection)
+            with self.connection.cursor() as cursor:
+                cursor.execute("DELETE FROM catalog_searchdocument")
+            batch: list[SearchDocument] = []
+            for document in documents:
+                batch.append(document)
+                vocabulary.update(_words(document))
+                if len(batch) == INSERT_BATCH:
+                    written += self._write(batch, progress)
+                    batch = []
+            written += self._write(batch, progress)
+            self.dialect.after_rebuild(self.connection)
+            SearchTerm.objects.using(self.using).all().delete()
+            SearchTerm.objects.using(self.using).bulk_create(
+                (SearchTerm(term=term, documents=n) for term, n in vocabulary.items()),
+                batch_size=INSERT_BATCH,
+            )
+        return written
+
+    def _write(self, batch: list[SearchDocument], progress) -> int:
+        self._insert(batch)
+        if progress and batch:
+            progress(len(batch))
+        return len(batch)
+
+    def _insert(self, documents: list[SearchDocument]) -> None:
+        """INSERT with executemany: bulk_create's per-object work was half of a rebuild's time."""
+        if not documents:
+            return
+        fields = SearchDocument._meta.concrete_fields
+        connection = self.connection
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        # Only dates need converting (SQLite stores them as text); the rest goes in as it is.
+        dates = {f.attname for f in fields if isinstance(f, models.DateField)}
+        rows = [
+            [
+                f.get_db_prep_save(value, connection) if f.attname in dates else value
+                for f in fields
+                for value in (getattr(d, f.attname),)
+            ]
+            for d in documents
+        ]
+        sql = f"INSERT INTO catalog_searchdocument ({columns}) VALUES ({placeholders})"  # noqa: S608 - model metadata
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+
+def _words(document: SearchDocument) -> set[str]:
+    """The folded words of a document, each once (MAX_TERM_LENGTH letters at most)."""
+    words = set(document.name_folded.split()) | set(document.body_folded.split())
+    return {word for word in words if len(word) <= MAX_TERM_LENGTH}
+
+
+def _vocabulary(documents: list[SearchDocument]) -> list[SearchTerm]:
+    counts: Counter[str] = Counter()
+    for document in documents:
+        counts.update(_words(document))
+    return [SearchTerm(term=term, documents=n) for term, n in counts.items()]
+
+
+# --- the text match, per database ----------------------------------------------------------------
+
+
+def _quoted(tokens: tuple[str, ...], quote: str) -> list[str]:
+    # Tokens are letters and digits only (query.Term), so quoting cannot be escaped.
+    return [f"{quote}{token}{quote}" for token in tokens]
+
+
+def _primary_phrase(terms: tuple[Term, ...]) -> list[tuple[str, ...]]:
+    """The words as typed, each typo replaced by its likeliest correction, for the phrase bonus."""
+    return [term.alternatives[0] if term.alternatives and term.corrected else term.folded for term in terms]
+
+
+def _marked_words(terms: tuple[Term, ...]) -> list[str]:
+    return [word for term in terms if not term.prefix for word in term.marked]
+
+
+class SqliteText:
+    """FTS5: bm25 over the folded columns, name ten times the rest, doubled for an exact
+    marked match and for the words side by side."""
+
+    FOLDED = "{name_folded body_folded}"
+    MARKED = "{name_marked body_marked}"
+    NAMES = "{name_folded}"
+
+    def expression(self, terms: tuple[Term, ...], columns: str) -> str:
+        clauses = []
+        for term in terms:
+            phrases = []
+            for phrase in term.phrases:
+                # The words of a phrase need not be side by side; the phrase bonus ranks those that are.
+                words = _quoted(phrase, '"')
+                if term.prefix and phrase is term.folded:
+                    words[-1] += " *"
+                phrases.append("(" + " AND ".join(words) + ")")
+            clauses.append("(" + " OR ".join(phrases) + ")")
+        return f"{columns} : (" + " AND ".join(clauses) + ")"
+
+    def match_condition(self, terms: tuple[Term, ...], *, names_only: bool = False) -> tuple[str, list]:
+        return (
+            "d.product_id IN (SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s)",
+            [self.expression(terms, self.NAMES if names_only else self.FOLDED)],
+        )
+
+    def scored_matches(self, terms: tuple[Term, ...]) -> tuple[str, list]:
+        columns = self.FOLDED
+        boosts, params = [], []
+        marked = _marked_words(terms)
+        if marked:
+            boosts.append("rowid IN (SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s)")
+            params.append(f"{self.MARKED} : (" + " AND ".join(_quoted(tuple(marked), '"')) + ")")
+        if len(terms) > 1:
+            boosts.append("rowid IN (SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s)")
+            words = " ".join(word for phrase in _primary_phrase(terms) for word in phrase)
+            star = " *" if terms[-1].prefix else ""
+            params.append(f'{columns} : "{words}"{star}')
+        boost = "".join(f" + (CASE WHEN {b} THEN 1.0 ELSE 0.0 END)" for b in boosts)
+        sql = (
+            f"SELECT rowid AS product_id, -bm25(catalog_search_fts, 10.0, 10.0, 1.0, 1.0) * (1.0{boost}) AS score "  # noqa: S608 - boosts are ours
+            "FROM catalog_search_fts WHERE catalog_search_fts MATCH %s"
+        )
+        return sql, [*params, self.expression(terms, columns)]
+
+    # The triggers of migration 0004 that keep FTS5 in step with the documents, row by row.
+    TRIGGERS = {
+        "catalog_search_fts_insert": """
+            CREATE TRIGGER catalog_search_fts_insert AFTER INSERT ON catalog_searchdocument BEGIN
+                INSERT INTO catalog_search_fts (rowid, name_folded, name_marked, body_folded, body_marked)
+                VALUES (new.product_id, new.name_folded, new.name_marked, new.body_folded, new.body_marked);
+            END
+        """,
+        "catalog_search_fts_delete": """
+            CREATE TRIGGER catalog_search_fts_delete AFTER DELETE ON catalog_searchdocument BEGIN
+                INSERT INTO catalog_search_fts
+                    (catalog_search_fts, rowid, name_folded, name_marked, body_folded, body_marked)
+                VALUES ('delete', old.product_id, old.name_folded, old.name_marked, old.body_folded, old.body_marked);
+            END
+        """,
+    }
+
+    def before_rebuild(self, connection) -> None:
+        """Row-by-row FTS updates are four times slower than one FTS5 'rebuild' at the end."""
+        with connection.cursor() as cursor:
+            for name in self.TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+    def after_rebuild(self, connection) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO catalog_search_fts (catalog_search_fts) VALUES ('rebuild')")
+            for statement in self.TRIGGERS.values():
+                cursor.execute(statement)
+
+
+class PostgresText:
+    """ts_rank over the weighted tsvector (name A, rest C), doubled for an exact marked match
+    and for the words side by side; a vocabulary table for typos."""
+
+    def tsquery(self, terms: tuple[Term, ...], *, names_only: bool = False) -> str:
+        clauses = []
+        for term in terms:
+            phrases = []
+            for phrase in term.phrases:
+                prefix = term.prefix and phrase is term.folded
+                words = []
+                for position, word in enumerate(phrase, start=1):
+                    label = ("*" if prefix and position == len(phrase) else "") + ("A" if names_only else "")
+                    words.append(f"'{word}'" + (f":{label}" if label else ""))
+                phrases.append("(" + " & ".join(words) + ")")
+            clauses.append("(" + " | ".join(phrases) + ")")
+        return " & ".join(clauses)
+
+    def match_condition(self, terms: tuple[Term, ...], *, names_only: bool = False) -> tuple[str, list]:
+        return "d.search_vector @@ to_tsquery('simple', %s)", [self.tsquery(terms, names_only=names_only)]
+
+    def scored_matches(self, terms: tuple[Term, ...]) -> tuple[str, list]:
+        boosts, params = [], []
+        marked = _marked_words(terms)
+        if marked:
+            boosts.append("search_vector @@ to_tsquery('simple', %s)")
+            params.append(" & ".join(_quoted(tuple(marked), "'")))
+        if len(terms) > 1:
+            boosts.append("search_vector @@ to_tsquery('simple', %s)")
+            phrase = tuple(word for phrase in _primary_phrase(terms) for word in phrase)
+            words = _quoted(phrase, "'")
+            if terms[-1].prefix:
+                words[-1] += ":*"
+            params.append(" <-> ".join(words))
+        boost = "".join(f" + (CASE WHEN {b} THEN 1.0 ELSE 0.0 END)" for b in boosts)
+        query = self.tsquery(terms)
+        sql = (
+            f"SELECT product_id, ts_rank(search_vector, to_tsquery('simple', %s)) * (1.0{boost}) AS score "  # noqa: S608 - boosts are ours
+            "FROM catalog_searchdocument WHERE search_vector @@ to_tsquery('simple', %s)"
+        )
+        return sql, [query, *params, query]
+
+    def before_rebuild(self, connection) -> None:
+        """The tsvector column is computed as each row is written; a larger GIN pending list
+        lets the index take the rows in bigger batches (this transaction only)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+
+    def after_rebuild(self, connection) -> None:
+        """Fresh statistics, so the planner knows the new table."""
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE catalog_searchdocument")

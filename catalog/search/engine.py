@@ -1,0 +1,30 @@
+"""What the service asks of a search engine. The database engine is the reference implementation."""
+
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from catalog.models import SearchDocument
+
+from .query import Hit, SearchQuery, Suggestion, Term
+
+
+class SearchEngine(Protocol):
+    name: str
+
+    def search(self, query: SearchQuery) -> tuple[list[Hit], int, dict[str, dict[str, int]]]:
+        """A cleaned query (synonyms and corrections already in its terms) → the page of hits,
+        the total, and per facet asked for: value → count under every other active filter."""
+
+    def suggest(self, terms: tuple[Term, ...], limit: int) -> list[Suggestion]:
+        """Listings whose names contain the terms, the last one as a prefix."""
+
+    def term_counts(self, words: Iterable[str]) -> dict[str, int]:
+        """For typo correction: how many listings hold each folded word (absent ones left out)."""
+
+    def count(self) -> int: ...
+
+    def index(self, documents: list[SearchDocument], removed_ids: Iterable[int]) -> None: ...
+
+    def rebuild(
+        self, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None
+    ) -> int: ...

@@ -1,0 +1,523 @@
+"""One standard for every search engine: relevance, folding, typos, facets, filters, sorting,
+autocomplete and bad input, written against the service only.
+
+The catalogue is built once per engine (module scope, rolled back at the end) and
+indexed with the engine's own rebuild. An engine joins by adding itself to ENGINES.
+"""
+
+import datetime
+import os
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalog import search
+from catalog.models import CooperativeCertification, SearchSynonym
+from catalog.search import SearchQuery, SearchQueryError, SearchResult
+from tests import factories
+
+ENGINES = [
+    pytest.param("database", id="database"),
+    pytest.param(
+        "elasticsearch",
+        id="elasticsearch",
+        marks=pytest.mark.skipif(
+            not os.environ.get("ELASTICSEARCH_URL"),
+            reason="ELASTICSEARCH_URL is not set: the Elasticsearch engine is checked only against a live cluster",
+        ),
+    ),
+]
+
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+
+pytestmark = pytest.mark.django_db
+
+
+def _build_catalogue() -> dict:
+    """Eleven published listings in four provinces, plus some that must never be found."""
+    an_giang = factories.cooperative(name="HTX Nước mắm Phú Quốc", province="Kiên Giang")
+    ha_giang = factories.cooperative(name="HTX Nông sản Đồng Văn", province="Hà Giang", kind="lhhtx")
+    ha_noi = factories.cooperative(name="Tổ hợp tác Bát Tràng", province="01", kind="tht")
+    dak_lak = factories.cooperative(name="HTX Cà phê Buôn Ma Thuột", province="66")
+    unverified = factories.cooperative(name="HTX Chưa xác minh", province="91", verified=False)
+    # Certifications have no service; they are edited on the cooperative's page, as here.
+    ha_giang.certifications.add(
+        CooperativeCertification(scheme="vietgap", number="VG-08-001", valid_from=TODAY - 100 * DAY)
+    )
+    ha_noi.certifications.add(
+        CooperativeCertification(
+            scheme="organic", number="HC-01", valid_from=TODAY - 900 * DAY, valid_until=TODAY - DAY
+        )
+    )
+    for cooperative in (ha_giang, ha_noi):
+        cooperative.save_revision().publish()
+    p = {}
+
+    def add(key, cooperative, name, **data):
+        p[key] = factories.product(cooperative=cooperative, name=name, **data)
+
+    add(
+        "fish_sauce",
+        an_giang,
+        "Nước mắm Phú Quốc 40 độ đạm",
+        name_en="Phu Quoc fish sauce",
+        category="food-condiments",
+        price_vnd=180_000,
+        stock=100,
+        ocop=factories.ocop(stars=4),
+        description="<p>Ủ chượp cá cơm trong thùng gỗ 12 tháng.</p>",
+    )
+    add(
+        "first_press",
+        an_giang,
+        "Nước mắm cốt nhĩ",
+        name_en="First-press fish sauce",
+        category="food-condiments",
+        price_vnd=250_000,
+        ocop=factories.ocop(stars=5, issued_on=TODAY - 40 * 30 * DAY, expires_on=TODAY - 30 * DAY),
+    )
+    add(
+        "honey",
+        ha_giang,
+        "Mật ong bạc hà Đồng Văn",
+        name_en="Dong Van mint honey",
+        category="food-honey",
+        price_vnd=350_000,
+        ocop=factories.ocop(stars=4),
+    )
+    add("bran", ha_noi, "Cám gạo sấy", name_en="Dried rice bran", category="food-rice", price_vnd=40_000)
+    add(
+        "orange",
+        ha_giang,
+        "Cam sành Hà Giang",
+        name_en="King orange",
+        category="food-fruit",
+        price_vnd=60_000,
+        ocop=factories.ocop(stars=3, expires_on=TODAY + DAY),
+    )
+    add(
+        "dragon_fruit",
+        ha_noi,
+        "Thanh long ruột đỏ",
+        name_en="Red dragon fruit",
+        category="food-fruit",
+        price_vnd=50_000,
+    )
+    add(
+        "longan",
+        ha_noi,
+        "Long nhãn sấy khô",
+        name_en="Dried longan",
+        category="food-fruit",
+        price_vnd=120_000,
+        description="<p>Vị ngọt thanh, sấy bằng lò than củi.</p>",
+    )
+    add(
+        "coffee",
+        dak_lak,
+        "Cà phê Robusta rang mộc",
+        name_en="Roasted Robusta beans",
+        category="food-tea-coffee",
+        price_vnd=220_000,
+        stock=0,
+    )
+    add(
+        "tea",
+        ha_giang,
+        "Trà Shan tuyết cổ thụ",
+        name_en="Ancient Shan Tuyet",
+        category="food-tea-coffee",
+        price_vnd=300_000,
+        ocop=factories.ocop(stars=5),
+    )
+    add("silk", ha_noi, "Khăn lụa tơ tằm", name_en="Silk scarf", category="textiles", price_vnd=450_000)
+    add("homestay", ha_giang, "Homestay bản Lác", category="tourism", price_vnd=500_000)
+    add("candy", ha_noi, "Kẹo lạc <Đặc biệt> & giòn", category="food", price_vnd=30_000)
+    p["draft"] = factories.product(cooperative=an_giang, name="Nước mắm bản nháp", publish=False)
+    p["unverified"] = factories.product(cooperative=unverified, name="Nước mắm chưa xác minh")
+    return p
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def catalogue(request, django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(SEARCH_ENGINE=request.param):
+        with transaction.atomic():
+            products = _build_catalogue()
+            search.rebuild()
+            yield products
+            transaction.set_rollback(True)
+
+
+def find(text="", **filters) -> SearchResult:
+    return search.search(SearchQuery(text=text, **filters))
+
+
+def skus(result: SearchResult) -> list[str]:
+    return [hit.sku for hit in result.hits]
+
+
+def sku(catalogue, key) -> str:
+    return catalogue[key].sku
+
+
+def counts(result: SearchResult, facet: str) -> dict[str, int]:
+    return {f.value: f.count for f in result.facets[facet]}
+
+
+# --- folding ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["nuoc mam", "Nước mắm", "NƯỚC MẮM", "nước mam", "Nuoc Mam"])
+def test_marks_are_optional_both_ways(catalogue, text):
+    assert set(skus(find(text))) == {sku(catalogue, "fish_sauce"), sku(catalogue, "first_press")}
+
+
+def test_d_with_stroke_folds_to_d(catalogue):
+    assert skus(find("dong van"))[0] == sku(catalogue, "honey")
+    assert skus(find("Đồng Văn"))[0] == sku(catalogue, "honey")
+
+
+def test_decomposed_input_is_normalised(catalogue):
+    import unicodedata
+
+    assert sku(catalogue, "fish_sauce") in skus(find(unicodedata.normalize("NFD", "Nước mắm")))
+
+
+# --- relevance ------------------------------------------------------------------------------------
+
+
+def test_exact_marks_rank_above_a_folded_only_match(catalogue):
+    assert skus(find("cám"))[:2] == [sku(catalogue, "bran"), sku(catalogue, "orange")]
+    assert skus(find("cam"))[:2] != []
+    assert skus(find("cám gạo"))[0] == sku(catalogue, "bran")
+
+
+def test_adjacent_syllables_rank_above_scattered_ones(catalogue):
+    result = skus(find("thanh long"))
+    assert result[0] == sku(catalogue, "dragon_fruit")
+    assert sku(catalogue, "longan") in result
+
+
+def test_a_match_in_the_name_ranks_above_one_in_the_description(catalogue):
+    assert skus(find("thanh"))[0] == sku(catalogue, "dragon_fruit")
+
+
+# --- typos, English, synonyms ---------------------------------------------------------------------
+
+
+def test_one_typing_error_is_tolerated_on_longer_words(catalogue):
+    result = find("nuoc mamm")
+    assert sku(catalogue, "fish_sauce") in skus(result)
+    assert result.suggestion == "nuoc mam"
+
+
+def test_short_words_are_not_corrected(catalogue):
+    assert find("cm").total == 0
+
+
+def test_did_you_mean_is_offered_only_when_little_is_found(catalogue):
+    assert find("nuoc mam").suggestion is None
+    assert find("honey").suggestion is None
+
+
+@pytest.mark.parametrize(
+    ("text", "key"), [("fish sauce", "fish_sauce"), ("honey", "honey"), ("silk", "silk")]
+)
+def test_english_names_are_searchable(catalogue, text, key):
+    assert skus(find(text))[0] == sku(catalogue, key)
+
+
+@pytest.mark.parametrize("text", ["cafe", "coffee", "cà phê", "ca phe"])
+def test_shipped_synonyms_match_every_form(catalogue, text):
+    # "cafe" is nowhere in the catalogue; "cà phê" is in the coffee's name (and the tea's category).
+    assert skus(find(text))[0] == sku(catalogue, "coffee")
+
+
+def test_synonyms_added_in_the_admin_apply_at_once(catalogue):
+    assert find("nha nghi").total == 0
+    SearchSynonym.objects.create(terms="homestay, nhà nghỉ")
+
+    assert skus(find("nhà nghỉ")) == [sku(catalogue, "homestay")]
+
+
+# --- only what the public sees ----------------------------------------------------------------------
+
+
+def test_drafts_and_unverified_cooperatives_are_never_found(catalogue):
+    found = set(skus(find("nuoc mam"))) | set(skus(find("", page_size=100)))
+    assert sku(catalogue, "draft") not in found
+    assert sku(catalogue, "unverified") not in found
+    assert find("").total == 12
+
+
+# --- highlighting ---------------------------------------------------------------------------------
+
+
+def test_matched_words_are_marked_in_the_original_spelling(catalogue):
+    hit = find("nuoc mam phu quoc").hits[0]
+    assert hit.highlight == "<mark>Nước</mark> <mark>mắm</mark> <mark>Phú</mark> <mark>Quốc</mark> 40 độ đạm"
+
+
+def test_highlights_escape_the_name(catalogue):
+    hit = find("keo lac").hits[0]
+    assert hit.highlight == "<mark>Kẹo</mark> <mark>lạc</mark> &lt;Đặc biệt&gt; &amp; giòn"
+
+
+def test_snippets_show_the_description_around_the_match(catalogue):
+    hit = next(h for h in find("thanh").hits if h.sku == sku(catalogue, "longan"))
+    assert "<mark>thanh</mark>" in hit.snippet
+    assert "<p>" not in hit.snippet
+
+
+# --- filters ----------------------------------------------------------------------------------------
+
+
+def test_a_category_includes_its_subcategories(catalogue):
+    food = set(skus(find("", category="food", page_size=100)))
+    assert sku(catalogue, "fish_sauce") in food
+    assert sku(catalogue, "candy") in food
+    assert sku(catalogue, "silk") not in food
+    assert set(skus(find("", category="food-fruit"))) == {
+        sku(catalogue, k) for k in ("orange", "dragon_fruit", "longan")
+    }
+
+
+@pytest.mark.parametrize("province", ["8", "08", "Tuyên Quang", "tuyen quang", "Hà Giang"])
+def test_a_province_in_any_accepted_form(catalogue, province):
+    assert set(skus(find("", province=province))) == {
+        sku(catalogue, k) for k in ("honey", "orange", "tea", "homestay")
+    }
+
+
+def test_price_kind_and_stock_filters(catalogue):
+    assert set(skus(find("", price_min=200_000, price_max=300_000))) == {
+        sku(catalogue, k) for k in ("first_press", "coffee", "tea")
+    }
+    assert set(skus(find("", kind="tht", price_max=50_000))) == {
+        sku(catalogue, k) for k in ("bran", "dragon_fruit", "candy")
+    }
+    in_stock = set(skus(find("", in_stock=True, page_size=100)))
+    assert sku(catalogue, "coffee") not in in_stock
+    assert sku(catalogue, "homestay") in in_stock
+
+
+def test_only_valid_cooperative_certifications_filter(catalogue):
+    assert set(skus(find("", certification="vietgap"))) == {
+        sku(catalogue, k) for k in ("honey", "orange", "tea", "homestay")
+    }
+    assert find("", certification="organic").total == 0
+
+
+def test_filters_combine_with_text(catalogue):
+    assert skus(find("nuoc mam", price_max=200_000)) == [sku(catalogue, "fish_sauce")]
+
+
+# --- OCOP stars -----------------------------------------------------------------------------------
+
+
+def test_only_valid_certificates_count_as_stars(catalogue):
+    result = find("", stars_min=4)
+    assert set(skus(result)) == {sku(catalogue, k) for k in ("fish_sauce", "honey", "tea")}
+    by_sku = {hit.sku: hit.ocop_stars for hit in find("", page_size=100).hits}
+    assert by_sku[sku(catalogue, "first_press")] is None
+    assert by_sku[sku(catalogue, "tea")] == 5
+
+
+def test_stars_stop_counting_the_day_after_expiry_without_reindexing(catalogue, monkeypatch):
+    assert sku(catalogue, "orange") in skus(find("", stars_min=3))
+    monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY + 2 * DAY)
+
+    assert sku(catalogue, "orange") not in skus(find("", stars_min=3))
+    assert counts(find(""), "ocop_stars").get("3", 0) == 0
+
+
+# --- facets ---------------------------------------------------------------------------------------
+
+
+def test_facets_count_everything_found(catalogue):
+    result = find("")
+    assert counts(result, "province") == {"01": 5, "08": 4, "66": 1, "91": 2}
+    assert counts(result, "ocop_stars") == {"5": 1, "4": 2, "3": 1}
+    category = counts(result, "category")
+    assert category["food"] == 10
+    assert category["food-fruit"] == 3
+    assert category["textiles"] == 1
+
+
+def test_each_facet_ignores_its_own_filter_and_applies_the_others(catalogue):
+    result = find("", province="08", category="food-fruit")
+    assert skus(result) == [sku(catalogue, "orange")]
+    # Provinces: every province's fruit, not only Tuyên Quang's.
+    assert counts(result, "province") == {"01": 2, "08": 1}
+    # Categories: everything in Tuyên Quang, not only fruit.
+    assert counts(result, "category")["food"] == 3
+    assert counts(result, "category")["tourism"] == 1
+    # Stars: fruit in Tuyên Quang.
+    assert counts(result, "ocop_stars") == {"3": 1}
+
+
+def test_star_facet_ignores_the_star_filter(catalogue):
+    result = find("", stars_min=5)
+    assert skus(result) == [sku(catalogue, "tea")]
+    assert counts(result, "ocop_stars") == {"5": 1, "4": 2, "3": 1}
+
+
+def test_facets_follow_the_text(catalogue):
+    assert counts(find("nuoc mam"), "province") == {"91": 2}
+
+
+def test_only_the_facets_asked_for_are_counted(catalogue):
+    assert set(find("", facets=("province",)).facets) == {"province"}
+
+
+# --- sorting and paging ----------------------------------------------------------------------------
+
+
+def test_sorting_by_price(catalogue):
+    prices = [hit.price_vnd for hit in find("", sort="price_asc", page_size=100).hits]
+    assert prices == sorted(prices)
+    prices = [hit.price_vnd for hit in find("", sort="price_desc", page_size=100).hits]
+    assert prices == sorted(prices, reverse=True)
+
+
+def test_sorting_by_stars_and_newest(catalogue):
+    stars = [hit.ocop_stars or 0 for hit in find("", sort="stars", page_size=100).hits]
+    assert stars == sorted(stars, reverse=True)
+    assert skus(find("", sort="newest"))[0] == sku(catalogue, "candy")
+
+
+def test_pages_do_not_overlap(catalogue):
+    pages = [skus(find("", sort="price_asc", page=n, page_size=5)) for n in (1, 2, 3)]
+    assert [len(p) for p in pages] == [5, 5, 2]
+    assert len({s for page in pages for s in page}) == 12
+
+
+# --- autocomplete -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["nuoc m", "Nước m", "nuoc"])
+def test_autocomplete_on_the_last_word_typed(catalogue, text):
+    suggestions = search.suggest(text, limit=5)
+    assert suggestions
+    assert all(s.text.startswith("Nước mắm") for s in suggestions)
+    assert suggestions[0].url
+
+
+def test_autocomplete_of_nothing_suggests_nothing(catalogue):
+    assert search.suggest("  ", limit=5) == []
+    assert search.suggest("zzzz", limit=5) == []
+
+
+# --- bad input ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sort": "cheapest"},
+        {"page": 0},
+        {"page": "two"},
+        {"page": 3, "page_size": 20},
+        {"page_size": 101},
+        {"page_size": 0},
+        {"text": "nước mắm " * 600},
+        {"text": "nuoc\x00mam"},
+        {"text": "nuoc\x1bmam"},
+        {"stars_min": "four"},
+        {"stars_min": 6},
+        {"price_min": -1},
+        {"price_min": "1e9"},
+        {"price_min": 500, "price_max": 100},
+        {"province": "Atlantis"},
+        {"province": "\x00"},
+        {"category": "../../etc"},
+        {"kind": "company"},
+        {"certification": "iso9001"},
+        {"facets": ("colour",)},
+    ],
+)
+def test_bad_input_is_refused_with_a_message(catalogue, query):
+    with pytest.raises(SearchQueryError) as error:
+        find(**query)
+    assert str(error.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"nuoc mam',
+        "mam*",
+        "*",
+        "NEAR(nuoc mam)",
+        "nuoc AND OR mam",
+        "(nuoc",
+        "nuoc)",
+        "name_folded:nuoc",
+        "{name_folded}: nuoc",
+        "' OR 1=1 --",
+        "-nuoc ^mam +",
+        "nuoc & mam | !cam <-> x:*",
+        "\\",
+        "%_%",
+    ],
+)
+def test_search_engine_syntax_is_taken_as_plain_words(catalogue, text):
+    assert isinstance(find(text), SearchResult)
+    assert isinstance(search.suggest(text, limit=3), list)
+
+
+def test_engine_syntax_around_words_still_finds_them(catalogue):
+    assert sku(catalogue, "fish_sauce") in skus(find('"nuoc" (mam*)'))
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    text=st.text(max_size=300),
+    sort=st.sampled_from([*search.SORTS, "x", ""]),
+    page=st.one_of(st.integers(-2, 5), st.text(max_size=3)),
+    page_size=st.one_of(st.integers(-1, 120), st.none()),
+    province=st.one_of(st.none(), st.text(max_size=5), st.sampled_from(["8", "08", "79", "Hà Giang"])),
+    stars_min=st.one_of(st.none(), st.integers(-1, 7), st.text(max_size=2)),
+    price_min=st.one_of(st.none(), st.integers(-5, 10**16), st.floats(allow_nan=True)),
+)
+def test_the_service_only_ever_answers_or_refuses(
+    catalogue, text, sort, page, page_size, province, stars_min, price_min
+):
+    query = SearchQuery(
+        text=text,
+        sort=sort,
+        page=page,
+        page_size=page_size if page_size is not None else 20,
+        province=province,
+        stars_min=stars_min,
+        price_min=price_min,
+    )
+    result = _answer_or_refusal(lambda: search.search(query))
+    if isinstance(result, SearchQueryError):
+        assert str(result)
+    else:
+        assert result.total >= len(result.hits)
+    suggestions = _answer_or_refusal(lambda: search.suggest(text, limit=5))
+    assert str(suggestions) if isinstance(suggestions, SearchQueryError) else isinstance(suggestions, list)
+
+
+def _answer_or_refusal(call):
+    try:
+        return call()
+    except SearchQueryError as error:
+        return error
+
+
+def test_results_say_which_engine_answered_and_how_fast(catalogue):
+    result = find("nuoc mam")
+    assert result.engine in {"database", "elasticsearch"}
+    assert result.took_ms >= 0

@@ -1,0 +1,189 @@
+"""The index follows the catalogue after each commit, never breaks a save, and can be rebuilt."""
+
+import io
+import logging
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from catalog import search, services
+from catalog.models import Category, CooperativePage, SearchDocument, SearchSynonym
+from catalog.search import SearchQuery, tasks
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text: str = "", **filters) -> list[str]:
+    return [hit.sku for hit in search.search(SearchQuery(text=text, **filters)).hits]
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what the block queued for after commit, as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+class Recorder:
+    """Stands in for the task (django-tasks tasks are frozen, so enqueue cannot be patched)."""
+
+    def __init__(self, enqueue):
+        self.enqueue = enqueue
+
+
+def test_a_published_listing_is_indexed_after_the_commit_not_before(committed):
+    with committed():
+        product = factories.product(name="Bưởi Diễn")
+        assert not SearchDocument.objects.filter(product=product).exists()
+
+    assert found("buoi dien") == [product.sku]
+
+
+def test_a_new_listing_is_found_with_a_typo_before_any_rebuild(committed):
+    with committed():
+        product = factories.product(name="Bưởi Diễn")
+
+    assert found("buoii dien") == [product.sku]
+
+
+def test_unpublishing_and_deleting_remove_a_listing(committed):
+    with committed():
+        kept = factories.product(name="Bưởi Diễn loại một")
+        unpublished = factories.product(name="Bưởi Diễn loại hai")
+        deleted = factories.product(name="Bưởi Diễn loại ba")
+    with committed():
+        unpublished.unpublish()
+        deleted.delete()
+
+    assert found("buoi dien") == [kept.sku]
+
+
+def test_an_edit_is_found_once_published(committed):
+    with committed():
+        product = factories.product(name="Bưởi Diễn")
+    data = factories.product_data(sku=product.sku, name="Bưởi da xanh")
+    with committed():
+        services.product_update(product=product, data=data, publish=True)
+
+    assert found("buoi da xanh") == [product.sku]
+    assert found("dien") == []
+
+
+def test_stock_and_certificates_update_the_listing_without_a_revision(committed):
+    with committed():
+        product = factories.product(name="Bưởi Diễn", stock=10)
+    with committed():
+        services.product_set_stock(product=product, stock=0)
+        services.ocop_certificate_record(product=product, data=factories.ocop(stars=4))
+
+    assert found("buoi", in_stock=True) == []
+    assert found("buoi", stars_min=4) == [product.sku]
+
+
+def test_a_cooperative_losing_its_verification_takes_its_listings_along(committed):
+    with committed():
+        cooperative = factories.cooperative(name="HTX Bưởi Diễn")
+        product = factories.product(cooperative=cooperative, name="Bưởi Diễn")
+    with committed():
+        cooperative.verification = CooperativePage.Verification.SUSPENDED
+        cooperative.save_revision().publish()
+    assert found("buoi") == []
+
+    with committed():
+        cooperative.verification = CooperativePage.Verification.VERIFIED
+        cooperative.save_revision().publish()
+    assert found("buoi") == [product.sku]
+
+
+def test_a_renamed_cooperative_is_searchable_by_its_new_name(committed):
+    with committed():
+        cooperative = factories.cooperative(name="HTX Phú Diễn")
+        product = factories.product(cooperative=cooperative, name="Bưởi")
+    data = services.CooperativeData(
+        tax_code=cooperative.tax_code, name="HTX Xuân Đỉnh", kind="htx", province=cooperative.province
+    )
+    with committed():
+        services.cooperative_upsert(data=data)
+
+    assert found("xuan dinh") == [product.sku]
+    assert found("phu dien") == []
+
+
+def test_one_transaction_sends_one_task(committed, monkeypatch):
+    sent = []
+    monkeypatch.setattr(tasks, "reindex_products", Recorder(enqueue=lambda **kwargs: sent.append(kwargs)))
+    with committed():
+        cooperative = factories.cooperative()
+        products = [factories.product(cooperative=cooperative) for _ in range(3)]
+
+    assert len(sent) == 1
+    assert set(sent[0]["product_ids"]) >= {p.pk for p in products}
+
+
+def test_a_failing_index_never_breaks_a_save(committed, monkeypatch, caplog):
+    with committed():
+        product = factories.product(name="Bưởi Diễn", stock=10)
+
+    def broken(product_ids):
+        raise RuntimeError("index is down")
+
+    monkeypatch.setattr(search, "index_products", broken)
+    with caplog.at_level(logging.ERROR), committed():
+        services.product_set_stock(product=product, stock=3)
+
+    assert product.inventory.stock == 3
+    assert "Could not reindex products" in caplog.text
+
+
+def test_a_failure_to_queue_is_logged_not_raised(committed, monkeypatch, caplog):
+    def refuse(**kwargs):
+        raise ConnectionError("no task database")
+
+    monkeypatch.setattr(tasks, "reindex_products", Recorder(enqueue=refuse))
+    with caplog.at_level(logging.ERROR), committed():
+        factories.product(name="Bưởi Diễn")
+
+    assert "Could not queue the reindexing" in caplog.text
+
+
+def test_rebuild_restores_the_index_and_reports_counts(committed):
+    with committed():
+        products = [factories.product(name=f"Bưởi Diễn {n}") for n in range(3)]
+        factories.product(name="Bưởi nháp", publish=False)
+    SearchDocument.objects.filter(product=products[0]).delete()
+    assert len(found("buoi")) == 2
+
+    out = io.StringIO()
+    call_command("rebuild_search_index", "--no-progress", stdout=out)
+
+    assert len(found("buoi")) == 3
+    assert "3 of 3 published listings indexed (was 2)" in out.getvalue()
+
+
+def test_remove_products_drops_a_listing_until_it_is_indexed_again(committed):
+    with committed():
+        product = factories.product(name="Bưởi Diễn")
+
+    search.remove_products([product.pk])
+    assert found("buoi") == []
+
+    search.index_products([product.pk])
+    assert found("buoi") == [product.sku]
+
+
+def test_a_synonym_needs_two_terms():
+    with pytest.raises(ValidationError):
+        SearchSynonym(terms="cafe").full_clean()
+    SearchSynonym(terms="cafe, cà phê").full_clean()
+
+
+def test_a_renamed_category_is_searchable_by_its_new_name(committed):
+    with committed():
+        product = factories.product(name="Bưởi Diễn", category="food-fruit")
+    group = Category.objects.get(slug="food")
+    group.name = "Đặc sản vùng miền"
+    with committed():
+        group.save()
+
+    assert found("dac san vung mien") == [product.sku]
