@@ -156,6 +156,15 @@ TASKS = {
 # Catalogue search (catalog/search/): the engine that answers searches. The database engine
 # is always kept up to date, whichever answers.
 SEARCH_ENGINE = env.str("SEARCH_ENGINE", default="database")
+# The Elasticsearch 9 engine (SEARCH_ENGINE=elasticsearch): the cluster, the alias searches go
+# through (each rebuild makes a new <alias>-v<timestamp> index behind it), the request timeout in
+# seconds after which a search falls back to the database engine, and replicas per index.
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="catalog-products")
+ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
+ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
+if SEARCH_ENGINE == "elasticsearch" and not ELASTICSEARCH_URL:
+    raise environ.ImproperlyConfigured("SEARCH_ENGINE=elasticsearch needs ELASTICSEARCH_URL.")
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Sàn Hợp tác xã Việt Nam"

@@ -14,6 +14,7 @@ Index updates: `queue_products(ids)` after any write that changes what a listing
 shows; they run after the transaction commits, through a django-tasks task.
 """
 
+import logging
 import re
 import time
 import unicodedata
@@ -29,7 +30,7 @@ from catalog.models import Category, Province, SearchSynonym
 
 from .database import DatabaseEngine
 from .documents import documents_for, public_product_ids
-from .engine import SearchEngine
+from .engine import SearchEngine, SearchEngineError
 from .highlight import highlight, snippet
 from .query import (
     FACETS,
@@ -54,6 +55,7 @@ __all__ = [
     "FacetCount",
     "Hit",
     "SearchEngine",
+    "SearchEngineError",
     "SearchQuery",
     "SearchQueryError",
     "SearchResult",
@@ -77,13 +79,25 @@ INDEX_BATCH = 1000
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _WORD = re.compile(r"[^\W_]+")
 
+logger = logging.getLogger(__name__)
+
 
 def engine() -> SearchEngine:
-    """The engine configured by SEARCH_ENGINE ("database", the default)."""
+    """The engine configured by SEARCH_ENGINE: "database" (the default) or "elasticsearch"."""
     name = getattr(settings, "SEARCH_ENGINE", "database")
     if name == "database":
         return DatabaseEngine()
+    if name == "elasticsearch":
+        from .elasticsearch import ElasticsearchEngine
+
+        return ElasticsearchEngine()
     raise ImproperlyConfigured(f"Unknown SEARCH_ENGINE {name!r}.")
+
+
+def _fallback(chosen: SearchEngine, error: SearchEngineError) -> SearchEngine:
+    """The database engine, always up to date, answers when the chosen engine cannot."""
+    logger.error("Search engine %s failed, answering from the database: %s", chosen.name, error)
+    return DatabaseEngine()
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -96,7 +110,11 @@ def search(query: SearchQuery) -> SearchResult:
     chosen = engine()
     if query.terms:
         query.terms = _with_corrections(_with_synonyms(query.terms), chosen)
-    hits, total, facet_values = chosen.search(query)
+    try:
+        hits, total, facet_values = chosen.search(query)
+    except SearchEngineError as error:
+        chosen = _fallback(chosen, error)
+        hits, total, facet_values = chosen.search(query)
     if query.page > 1 and query.offset >= total:
         last = max(1, -(-total // query.page_size))
         raise SearchQueryError(
@@ -127,7 +145,11 @@ def suggest(text: str, limit: int = 8) -> list[Suggestion]:
     terms = text_terms(clean_text(text), prefix_last=True)
     if sum(len(word) for term in terms for word in term.folded) < MIN_SUGGEST_LETTERS:
         return []
-    return engine().suggest(terms, limit)
+    chosen = engine()
+    try:
+        return chosen.suggest(terms, limit)
+    except SearchEngineError as error:
+        return _fallback(chosen, error).suggest(terms, limit)
 
 
 def _labelled(facet_values: dict[str, dict[str, int]]) -> dict[str, list[FacetCount]]:
@@ -287,7 +309,7 @@ def index_products(product_ids: Iterable[int]) -> int:
         documents = list(documents_for(chunk))
         removed = set(chunk) - {d.product_id for d in documents}
         for writer in _writers():
-            writer.index(documents, removed)
+            _write(writer, documents, removed)
         written += len(documents)
     return written
 
@@ -296,7 +318,16 @@ def remove_products(product_ids: Iterable[int]) -> None:
     """Drop these products from the index whether or not they are still published."""
     ids = list(product_ids)
     for writer in _writers():
-        writer.index([], ids)
+        _write(writer, [], ids)
+
+
+def _write(writer: SearchEngine, documents, removed) -> None:
+    """A write the other engine cannot take is logged, never raised: the save that asked for it
+    stands, the database engine is up to date, and the next rebuild repairs the other index."""
+    try:
+        writer.index(documents, removed)
+    except SearchEngineError:
+        logger.exception("Search engine %s could not index %d listings", writer.name, len(documents))
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int]:

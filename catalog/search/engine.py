@@ -28,3 +28,11 @@ class SearchEngine(Protocol):
     def rebuild(
         self, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None
     ) -> int: ...
+
+
+class SearchEngineError(Exception):
+    """An engine could not answer or write (unreachable, timed out, refused the request).
+
+    The service logs it and answers from the database engine instead; a write that
+    fails this way is logged and repaired by the next rebuild.
+    """

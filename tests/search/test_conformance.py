@@ -145,12 +145,24 @@ def _build_catalogue() -> dict:
 
 @pytest.fixture(scope="module", params=ENGINES)
 def catalogue(request, django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(SEARCH_ENGINE=request.param):
-        with transaction.atomic():
-            products = _build_catalogue()
-            search.rebuild()
-            yield products
-            transaction.set_rollback(True)
+    # On Elasticsearch each module (and xdist worker) gets its own alias, deleted afterwards.
+    alias = f"test-catalog-{os.getpid()}-{request.module.__name__.rsplit('.', 1)[-1]}"
+    with (
+        django_db_blocker.unblock(),
+        override_settings(SEARCH_ENGINE=request.param, ELASTICSEARCH_INDEX=alias),
+    ):
+        try:
+            with transaction.atomic():
+                products = _build_catalogue()
+                search.rebuild()
+                yield products
+                transaction.set_rollback(True)
+        finally:
+            if request.param == "elasticsearch":
+                client = search.engine().client
+                aliased = client.options(ignore_status=404).indices.get_alias(name=alias)
+                if aliased.meta.status == 200:
+                    client.indices.delete(index=",".join(aliased.body))
 
 
 def find(text="", **filters) -> SearchResult:

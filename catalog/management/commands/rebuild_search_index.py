@@ -2,7 +2,7 @@
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from catalog import search
@@ -18,13 +18,17 @@ class Command(BaseCommand):
     def handle(self, *args, no_progress=False, **options):
         started = time.monotonic()
         chosen = search.engine()
-        before = chosen.count()
-        with tqdm(
-            total=len(public_product_ids()),
-            unit="listings",
-            disable=no_progress,
-        ) as bar:
-            counts = search.rebuild(progress=bar.update)
+        try:
+            before = chosen.count()
+            with tqdm(
+                total=len(public_product_ids()),
+                unit="listings",
+                disable=no_progress,
+            ) as bar:
+                counts = search.rebuild(progress=bar.update)
+        except search.SearchEngineError as error:
+            # The database engine rebuilds first; on Elasticsearch the alias still points at the old index.
+            raise CommandError(f"Search index ({chosen.name}) not rebuilt: {error}") from error
         seconds = time.monotonic() - started
         rate = counts["indexed"] / seconds if seconds else 0
         self.stdout.write(
