@@ -145,6 +145,11 @@ def category_groups():
     return list(Category.objects.filter(parent__isnull=True).order_by("sort_order"))
 
 
+def categories_by_slug(slugs) -> dict[str, Category]:
+    """The categories with these slugs, with their groups, by slug (one query)."""
+    return {c.slug: c for c in Category.objects.filter(slug__in=set(slugs)).select_related("parent")}
+
+
 def category_groups_with_counts():
     counts = dict(
         public_products()

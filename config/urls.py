@@ -1,4 +1,4 @@
-"""URL map: admin, API, accounts, sitemap, then Wagtail serves the page tree in vi and /en/."""
+"""URL map: admin, API, accounts, search, sitemap, then Wagtail serves the page tree in vi and /en/."""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from catalog.views import search_page
 from config.api import api
 
 urlpatterns = [
@@ -26,6 +27,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
+    path("tim-kiem/", search_page, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -5,10 +5,15 @@ ever sees text it can quote safely and filters of the right type. Bad input
 raises SearchQueryError with a readable message, which the page and the API
 show as a 4xx.
 
+The operators of the engines' query languages (double quotes, `*`, `NEAR(`,
+and AND, OR, NOT written in capitals) are refused with a message that offers the
+same search in plain words: they would do nothing here, and a buyer who types
+them expects them to. Everything else is words.
+
 The text becomes a tuple of Terms. A term is matched on its folded form
 (no marks, đ→d), which is only ever ASCII letters and digits, so nothing a user
-types (quotes, `*`, `NEAR(`, `AND`, `OR`, colons) can reach an engine's query
-syntax as an operator.
+types (colons, parentheses, dashes, carets) can reach an engine's query syntax
+as an operator.
 """
 
 import re
@@ -35,10 +40,19 @@ TYPO_MAX_LENGTH = 20
 
 _WORD = re.compile(r"[^\W_]+")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,50}$")
+# Query-language operators of FTS5, PostgreSQL and Elasticsearch that a buyer might type.
+_OPERATORS = re.compile(r'["“”„*]|\bNEAR\s*\(|\b(?:AND|OR|NOT)\b')
 
 
 class SearchQueryError(ValueError):
-    """The query cannot be run as given; the message says why, for the person who typed it."""
+    """The query cannot be run as given; the message says why, for the person who typed it.
+
+    `plain_text` is the same search in plain words, when that is what the text needed.
+    """
+
+    def __init__(self, message: str, *, plain_text: str | None = None):
+        super().__init__(message)
+        self.plain_text = plain_text
 
 
 @dataclass(frozen=True)
@@ -180,7 +194,17 @@ def clean_text(text) -> str:
         category = unicodedata.category(character)
         if category == "Cs" or (category == "Cc" and character not in "\t\n\r"):
             raise SearchQueryError(_("The search text contains control characters."))
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    if _OPERATORS.search(text):
+        plain = " ".join(_OPERATORS.sub(" ", text).split())
+        message = _(
+            "Search operators (double quotes, *, NEAR, and AND, OR, NOT in capitals) are not "
+            "supported: type the words you are looking for."
+        )
+        if plain:
+            message += " " + _("Try: %(text)s") % {"text": plain}
+        raise SearchQueryError(message, plain_text=plain)
+    return text
 
 
 def _whole(value, label: str, *, minimum: int = 0, maximum: int) -> int:
