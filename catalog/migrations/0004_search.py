@@ -129,7 +129,6 @@ class Migration(migrations.Migration):
                 ('sku', models.CharField(max_length=64)),
                 ('name', models.CharField(max_length=255)),
                 ('name_en', models.CharField(blank=True, max_length=255)),
-                ('description', models.TextField(blank=True)),
                 ('url', models.CharField(max_length=500)),
                 ('unit', models.CharField(max_length=30)),
                 ('cooperative_tax_code', models.CharField(max_length=14)),
@@ -148,13 +147,14 @@ class Migration(migrations.Migration):
                 ('published_at', models.DateTimeField(null=True)),
                 ('name_folded', models.TextField()),
                 ('name_marked', models.TextField(blank=True)),
+                ('description', models.TextField(blank=True)),
                 ('body_folded', models.TextField()),
                 ('body_marked', models.TextField(blank=True)),
             ],
             options={
                 'verbose_name': 'search document',
                 'verbose_name_plural': 'search documents',
-                'indexes': [models.Index(fields=['category_group', 'category', 'province_code', 'ocop_stars', 'ocop_issued_on', 'ocop_expires_on', 'price_vnd', 'cooperative_kind', 'in_stock'], name='catalog_search_facets'), models.Index(fields=['province_code'], name='catalog_sea_provinc_777abc_idx'), models.Index(fields=['price_vnd'], name='catalog_sea_price_v_58bf90_idx'), models.Index(fields=['published_at'], name='catalog_sea_publish_37914a_idx')],
+                'indexes': [models.Index(fields=['category_group', 'category', 'province_code', 'ocop_stars', 'ocop_issued_on', 'ocop_expires_on', 'price_vnd', 'cooperative_kind', 'in_stock', 'published_at'], name='catalog_search_facets'), models.Index(fields=['product', 'category_group', 'category', 'province_code', 'ocop_stars', 'ocop_issued_on', 'ocop_expires_on', 'price_vnd', 'cooperative_kind', 'in_stock', 'published_at'], name='catalog_search_by_product'), models.Index(fields=['province_code'], name='catalog_sea_provinc_777abc_idx'), models.Index(fields=['price_vnd'], name='catalog_sea_price_v_58bf90_idx'), models.Index(fields=['published_at'], name='catalog_sea_publish_37914a_idx')],
             },
         ),
         migrations.CreateModel(

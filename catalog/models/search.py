@@ -25,7 +25,6 @@ class SearchDocument(models.Model):
     sku = models.CharField(max_length=64)
     name = models.CharField(max_length=255)
     name_en = models.CharField(max_length=255, blank=True)
-    description = models.TextField(blank=True)
     url = models.CharField(max_length=500)
     unit = models.CharField(max_length=30)
     cooperative_tax_code = models.CharField(max_length=14)
@@ -48,6 +47,9 @@ class SearchDocument(models.Model):
     published_at = models.DateTimeField(null=True)
     name_folded = models.TextField()
     name_marked = models.TextField(blank=True)
+    # The long text comes last: SQLite then reads the columns that filter, sort and suggest
+    # without following a row onto its overflow pages.
+    description = models.TextField(blank=True)
     body_folded = models.TextField()
     body_marked = models.TextField(blank=True)
 
@@ -55,7 +57,7 @@ class SearchDocument(models.Model):
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
         indexes = [
-            # Covers the facet counts of a browse without text, which read every row.
+            # Covers the facet counts and the sorting of a browse without text, which read every row.
             models.Index(
                 fields=[
                     "category_group",
@@ -67,8 +69,27 @@ class SearchDocument(models.Model):
                     "price_vnd",
                     "cooperative_kind",
                     "in_stock",
+                    "published_at",
                 ],
                 name="catalog_search_facets",
+            ),
+            # The same narrow columns by listing: a text match joins its listings here
+            # (SQLite), not to the wide rows of the table.
+            models.Index(
+                fields=[
+                    "product",
+                    "category_group",
+                    "category",
+                    "province_code",
+                    "ocop_stars",
+                    "ocop_issued_on",
+                    "ocop_expires_on",
+                    "price_vnd",
+                    "cooperative_kind",
+                    "in_stock",
+                    "published_at",
+                ],
+                name="catalog_search_by_product",
             ),
             models.Index(fields=["province_code"]),
             models.Index(fields=["price_vnd"]),

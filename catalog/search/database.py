@@ -7,6 +7,7 @@ the match expressions are built from folded words, which are ASCII letters and
 digits only, and marked words, which are letters only (see query.Term).
 """
 
+import datetime
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -19,6 +20,14 @@ from .query import FACETS, Hit, SearchQuery, Suggestion, Term
 
 INSERT_BATCH = 1000
 MAX_TERM_LENGTH = 40
+# Past this many matching listings a text search ranks by where its words are (name or
+# elsewhere) instead of by BM25/ts_rank. Words that common carry almost no weight in BM25
+# (its IDF falls to nothing once a word is in half the listings), and ranking every match
+# was most of the time of such a search.
+RANKED_MATCHES = 20_000
+# Past this many matching listings, the facet counts read the whole narrow index once
+# rather than look each listing up in it.
+SCAN_MATCHES = 5_000
 
 
 class DatabaseEngine:
@@ -46,23 +55,26 @@ class DatabaseEngine:
         """The page of hits, the total and the facet counts (value → count) for a cleaned query."""
         day = timezone.localdate()
         today = self.connection.ops.adapt_datefield_value(day)
-        # An ISO date we made, not input: written inline because it recurs in SELECT, ORDER and GROUP BY.
+        # An ISO date we made, not input: written inline because it recurs in SELECT and ORDER BY.
         stars = (
             f"(CASE WHEN d.ocop_issued_on <= '{day.isoformat()}' "
             f"AND d.ocop_expires_on >= '{day.isoformat()}' THEN d.ocop_stars END)"
         )
         dialect = self.dialect
-        total, facets = self._counts(query, today, stars)
+        matched = dialect.count_matches(self.connection, query.terms) if query.terms else None
+        total, facets = self._counts(query, today, day, matched)
         if query.offset >= total:
             return [], total, facets
         where, params = self._where(query, today)
         if query.terms:
-            matches, match_params = dialect.scored_matches(query.terms)
-            source = f"catalog_searchdocument d JOIN ({matches}) m ON m.product_id = d.product_id"
+            ranked = matched is None or matched <= RANKED_MATCHES
+            matches, match_params = dialect.scored_matches(query.terms, ranked=ranked)
+            documents = dialect.documents(joined=True)
+            source = f"{documents} JOIN ({matches}) m ON m.product_id = d.product_id"
             params = match_params + params
             score = f"m.score * (1 + 0.02 * COALESCE({stars}, 0) + 0.05 * (CASE WHEN d.in_stock THEN 1 ELSE 0 END))"
         else:
-            source, score = "catalog_searchdocument d", "0.0"
+            source, score = dialect.documents(), "0.0"
         order = {
             "relevance": f"score DESC, COALESCE({stars}, 0) DESC, d.published_at DESC",
             "price_asc": "d.price_vnd ASC, score DESC",
@@ -70,11 +82,18 @@ class DatabaseEngine:
             "newest": "d.published_at DESC, score DESC",
             "stars": f"COALESCE({stars}, 0) DESC, score DESC, d.published_at DESC",
         }[query.sort]
+        # The page is chosen from the narrow columns (on SQLite, from the covering index when there
+        # is no text); only its rows are then read whole, descriptions and all.
+        page = (
+            f"SELECT d.product_id, {score} AS score FROM {source} WHERE {where} "  # noqa: S608 - fragments are ours; values are parameters
+            f"ORDER BY {order}, d.product_id DESC LIMIT %s OFFSET %s"
+        )
         sql = (
-            f"SELECT d.product_id, d.sku, d.name, d.name_en, d.url, d.category, d.price_vnd, d.unit, "  # noqa: S608 - fragments are ours; values are parameters
+            f"SELECT d.product_id, d.sku, d.name, d.name_en, d.url, d.category, d.price_vnd, d.unit, "  # noqa: S608 - fragments are ours
             f"{stars} AS stars, d.in_stock, d.cooperative_tax_code, d.cooperative_name, d.province_code, "
-            f"d.province_name, d.description, {score} AS score "
-            f"FROM {source} WHERE {where} ORDER BY {order}, d.product_id DESC LIMIT %s OFFSET %s"
+            f"d.province_name, d.description, p.score AS score "
+            f"FROM ({page}) p JOIN catalog_searchdocument d ON d.product_id = p.product_id "
+            f"ORDER BY {order}, d.product_id DESC"
         )
         with self.connection.cursor() as cursor:
             cursor.execute(sql, [*params, query.page_size, query.offset])
@@ -102,31 +121,40 @@ class DatabaseEngine:
         ]
         return hits, total, facets
 
-    def _counts(self, query: SearchQuery, today, stars: str) -> tuple[int, dict[str, dict[str, int]]]:
+    def _counts(
+        self, query: SearchQuery, today, day: datetime.date, matched: int | None
+    ) -> tuple[int, dict[str, dict[str, int]]]:
         """The total and the facet counts, from one grouped query.
 
-        Rows are grouped by every facet value and by whether each facet's own filter
-        holds, so a facet can count under every other active filter: standard faceted
-        navigation without one query (and one text match) per facet.
+        Rows are grouped by the raw facet columns, in the order of the covering index
+        catalog_search_facets, so a browse without text streams that index with no sort;
+        whether each facet's own filter holds is then decided here, per group, so a facet
+        can count under every other active filter: standard faceted navigation without
+        one query (and one text match) per facet.
+
+        `matched` is how many listings the text matches, when the dialect counted them:
+        past a few thousand, reading the whole narrow index beats looking each one up.
         """
         where, params = self._where(query, today, with_text=True, facet_filters=False)
-        flags, flag_params = [], []
-        for name in FACETS:
-            condition, condition_params = self._facet_filter(query, name, today)
-            flags.append(f"(CASE WHEN {condition} THEN 1 ELSE 0 END)")
-            flag_params += condition_params
+        documents = self.dialect.documents(joined=matched is not None and matched <= SCAN_MATCHES)
         sql = (
-            f"SELECT d.category_group, d.category, d.province_code, {stars}, {', '.join(flags)}, COUNT(*) "  # noqa: S608 - fragments are ours
-            f"FROM catalog_searchdocument d WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7"
+            "SELECT d.category_group, d.category, d.province_code, d.ocop_stars, d.ocop_issued_on, "  # noqa: S608 - fragments are ours
+            f"d.ocop_expires_on, COUNT(*) FROM {documents} WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, flag_params + params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         total = 0
         facets: dict[str, dict[str, int]] = {name: {} for name in query.facets}
-        for group, category, province, valid_stars, *held, count in rows:
-            held_by = dict(zip(FACETS, held, strict=True))
-            if all(held):
+        for group, category, province, ocop_stars, issued_on, expires_on, count in rows:
+            valid_stars = ocop_stars if issued_on and expires_on and issued_on <= day <= expires_on else None
+            held_by = {
+                "category": not query.category or query.category in (category, group),
+                "province": not query.province_code or province == query.province_code,
+                "ocop_stars": query.stars_min is None
+                or (valid_stars is not None and valid_stars >= query.stars_min),
+            }
+            if all(held_by.values()):
                 total += count
             values = {"category": (group, category), "province": (province,), "ocop_stars": (valid_stars,)}
             for name in query.facets:
@@ -335,7 +363,26 @@ class SqliteText:
             [self.expression(terms, self.NAMES if names_only else self.FOLDED)],
         )
 
-    def scored_matches(self, terms: tuple[Term, ...]) -> tuple[str, list]:
+    def count_matches(self, connection, terms: tuple[Term, ...]) -> int:
+        """How many listings the text matches: a count of the FTS5 doclists, a few milliseconds."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM catalog_search_fts WHERE catalog_search_fts MATCH %s",
+                [self.expression(terms, self.FOLDED)],
+            )
+            return cursor.fetchone()[0]
+
+    def documents(self, *, joined: bool = False) -> str:
+        """The document table, read through one of its narrow covering indexes.
+
+        SQLite's planner would rather follow the price or date index into the wide rows;
+        scanning the narrow index is several times faster for a browse or a broad match,
+        and looking listings up in it by id is faster for a join with the text matches.
+        """
+        index = "catalog_search_by_product" if joined else "catalog_search_facets"
+        return f"catalog_searchdocument d INDEXED BY {index}"
+
+    def scored_matches(self, terms: tuple[Term, ...], *, ranked: bool = True) -> tuple[str, list]:
         columns = self.FOLDED
         boosts, params = [], []
         marked = _marked_words(terms)
@@ -347,9 +394,15 @@ class SqliteText:
             words = " ".join(word for phrase in _primary_phrase(terms) for word in phrase)
             star = " *" if terms[-1].prefix else ""
             params.append(f'{columns} : "{words}"{star}')
+        if ranked:
+            rank = "-bm25(catalog_search_fts, 10.0, 10.0, 1.0, 1.0)"
+        else:
+            # Name matches first, as the name's weight in BM25 would put them.
+            rank = "(CASE WHEN rowid IN (SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s) THEN 10.0 ELSE 1.0 END)"
+            params.insert(0, self.expression(terms, self.NAMES))
         boost = "".join(f" + (CASE WHEN {b} THEN 1.0 ELSE 0.0 END)" for b in boosts)
         sql = (
-            f"SELECT rowid AS product_id, -bm25(catalog_search_fts, 10.0, 10.0, 1.0, 1.0) * (1.0{boost}) AS score "  # noqa: S608 - boosts are ours
+            f"SELECT rowid AS product_id, {rank} * (1.0{boost}) AS score "  # noqa: S608 - boosts are ours
             "FROM catalog_search_fts WHERE catalog_search_fts MATCH %s"
         )
         return sql, [*params, self.expression(terms, columns)]
@@ -405,7 +458,14 @@ class PostgresText:
     def match_condition(self, terms: tuple[Term, ...], *, names_only: bool = False) -> tuple[str, list]:
         return "d.search_vector @@ to_tsquery('simple', %s)", [self.tsquery(terms, names_only=names_only)]
 
-    def scored_matches(self, terms: tuple[Term, ...]) -> tuple[str, list]:
+    def count_matches(self, connection, terms: tuple[Term, ...]) -> None:
+        """PostgreSQL's planner estimates this itself."""
+        return None
+
+    def documents(self, *, joined: bool = False) -> str:
+        return "catalog_searchdocument d"
+
+    def scored_matches(self, terms: tuple[Term, ...], *, ranked: bool = True) -> tuple[str, list]:
         boosts, params = [], []
         marked = _marked_words(terms)
         if marked:

@@ -187,3 +187,37 @@ def test_a_renamed_category_is_searchable_by_its_new_name(committed):
         group.save()
 
     assert found("dac san vung mien") == [product.sku]
+
+
+# --- the database engine's plans for broad matches ----------------------------------------------
+
+
+@pytest.fixture
+def broad_catalogue(committed):
+    """Listings that all say "đặc sản" somewhere; only some say it in their name."""
+    with committed():
+        in_name = factories.product(name="Đặc sản mắm tôm", price_vnd=90_000)
+        in_body = [
+            factories.product(name=f"Mắm tép {n}", description="<p>Đặc sản của vùng biển.</p>", price_vnd=n)
+            for n in (10_000, 20_000)
+        ]
+    return in_name, in_body
+
+
+@pytest.mark.parametrize("sort", ["relevance", "price_asc"])
+def test_a_match_too_broad_for_bm25_still_finds_the_same_and_puts_names_first(
+    broad_catalogue, monkeypatch, sort
+):
+    from catalog.search import database
+
+    ranked = search.search(SearchQuery(text="dac san", sort=sort))
+    monkeypatch.setattr(database, "RANKED_MATCHES", 0)
+    monkeypatch.setattr(database, "SCAN_MATCHES", 0)
+    broad = search.search(SearchQuery(text="dac san", sort=sort))
+
+    assert [hit.sku for hit in broad.hits] == [hit.sku for hit in ranked.hits]
+    assert broad.total == ranked.total == 3
+    assert broad.facets == ranked.facets
+    in_name, _in_body = broad_catalogue
+    if sort == "relevance":
+        assert broad.hits[0].sku == in_name.sku

@@ -1,0 +1,331 @@
+"""`manage.py bench_search --products N --queries Q [--json]`: how fast catalogue search is at scale.
+
+It never touches the database you work in. The catalogue lives in a database of its
+own: bench-data/search-N.sqlite3 on SQLite, `<name>_bench_N` on the same server on
+PostgreSQL (created when missing). The command runs itself again as a subprocess
+with DATABASE_URL pointing there, which migrates, builds the demo site with N scale
+listings (`load_demo_data --no-images --products N`) unless the database already
+holds them, and then measures, through the search service only:
+
+- a full rebuild of the index (`search.rebuild()`), in listings per second;
+- a fixed, seeded mix of Q searches (with and without marks, typing errors, English
+  names, synonyms, browsing without text; filters on category, province, stars,
+  price and stock; every facet counted; every sort; a few second pages);
+- Q autocomplete calls (`search.suggest()`) on prefixes typed with and without marks.
+
+Percentiles are of wall time per call, after a short warm-up. The figures depend on
+the machine and on what else it runs; the README records ours.
+"""
+
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test.utils import override_settings
+
+from catalog import search
+from catalog.demo import SCALE_SKU_PREFIX, TEMPLATES
+from catalog.models import Category, ProductPage, Province
+from catalog.search import SearchQuery, SearchQueryError
+from catalog.text import fold
+
+WARM_UP = 10
+SORT_WEIGHTS = {"relevance": 50, "price_asc": 12, "price_desc": 12, "newest": 13, "stars": 13}
+SYNONYMS = ("cafe", "coffee", "tea", "trà", "honey", "fish sauce", "pomelo", "mango", "silk", "pottery")
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure catalogue search (p50/p95 of searches with facets, p95 of autocomplete, rebuild "
+        "speed) on a scale catalogue in a separate database, built or reused."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--products", type=int, default=100_000, metavar="N", help="Default 100000.")
+        parser.add_argument("--queries", type=int, default=500, metavar="Q", help="Default 500.")
+        parser.add_argument("--seed", type=int, default=2026, help="Seed of the query mix (default 2026).")
+        parser.add_argument("--json", action="store_true", help="Print one JSON object, nothing else.")
+        parser.add_argument(
+            "--database",
+            metavar="URL",
+            help="The benchmark database (default: bench-data/search-N.sqlite3 on SQLite, "
+            "<name>_bench_N on the PostgreSQL server of DATABASE_URL). Never your own database.",
+        )
+        # Set by the command when it runs itself inside the benchmark database.
+        parser.add_argument("--in-bench-database", action="store_true", help="Internal.")
+
+    def handle(self, *args, **options):
+        if options["products"] < 1 or options["queries"] < 1:
+            raise CommandError("--products and --queries must be 1 or more.")
+        if options["in_bench_database"]:
+            figures = self._measure(options)
+            self.stdout.write(json.dumps(figures))
+            return
+        url = options["database"] or _bench_url(options["products"])
+        if url == os.environ.get("DATABASE_URL") or url == _current_url():
+            raise CommandError("The benchmark database must not be the database you work in.")
+        if urlsplit(url).scheme.startswith("postgres"):
+            _ensure_postgres_database(url)
+        self.stderr.write(f"Benchmark database: {_display(url)}")
+        command = [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "bench_search",
+            "--in-bench-database",
+            f"--products={options['products']}",
+            f"--queries={options['queries']}",
+            f"--seed={options['seed']}",
+        ]
+        # Only the JSON comes back on stdout; the build's progress goes straight to stderr.
+        done = subprocess.run(  # noqa: S603 - our own interpreter and command, no shell
+            command,
+            cwd=settings.BASE_DIR,
+            env={**os.environ, "DATABASE_URL": url},
+            stdout=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            raise CommandError(f"The benchmark failed (exit status {done.returncode}); see above.")
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        if options["json"]:
+            self.stdout.write(json.dumps(figures))
+        else:
+            self.stdout.write(_report(figures))
+
+    # --- inside the benchmark database ----------------------------------------------------------
+
+    def _measure(self, options) -> dict:
+        """Build the catalogue unless this (benchmark) database holds it, then measure."""
+        n, seed = options["products"], options["seed"]
+        log = self.stderr
+        call_command("migrate", interactive=False, verbosity=0, stdout=log, stderr=log)
+        scale = ProductPage.objects.filter(sku__startswith=SCALE_SKU_PREFIX).count()
+        if scale < n:
+            log.write(f"Building the catalogue: {scale} scale listings held, {n} wanted (takes minutes).")
+            # The demo's review emails would print to stdout, which carries only the JSON.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                call_command("load_demo_data", products=n, no_images=True, stdout=log, stderr=log)
+        else:
+            log.write(f"Reusing the catalogue: {scale} scale listings held.")
+
+        return measure(queries=options["queries"], seed=seed, log=log.write)
+
+
+def measure(*, queries: int, seed: int, log=lambda message: None) -> dict:
+    """Rebuild the index, then time `queries` searches and as many suggestions, in this database."""
+    started = time.perf_counter()
+    counts = search.rebuild()
+    rebuild_s = time.perf_counter() - started
+    log(f"Rebuilt the index: {counts['indexed']} listings in {rebuild_s:.1f} s.")
+
+    categories = sorted(Category.objects.values_list("slug", flat=True))
+    provinces = sorted(Province.objects.values_list("code", flat=True))
+    mix = query_mix(queries, seed=seed, categories=categories, provinces=provinces)
+    prefixes = prefix_mix(queries, seed=seed)
+    for query in mix[:WARM_UP]:
+        _timed_search(query)
+    for prefix in prefixes[:WARM_UP]:
+        search.suggest(prefix)
+    timings = [_timed_search(query) for query in mix]
+    search_ms = [wall for wall, _cpu in timings]
+    suggest_ms = []
+    for prefix in prefixes:
+        started = time.perf_counter()
+        search.suggest(prefix)
+        suggest_ms.append((time.perf_counter() - started) * 1000)
+    return {
+        "engine": search.engine().name,
+        "database": f"{connection.vendor} {_server_version()}",
+        "products": counts["indexed"],
+        "queries": len(search_ms),
+        "p50_ms": percentile(search_ms, 50),
+        "p95_ms": percentile(search_ms, 95),
+        "suggest_p95_ms": percentile(suggest_ms, 95),
+        "index_docs_per_s": round(counts["indexed"] / rebuild_s),
+        # Context for reading the figures above.
+        "max_ms": round(max(search_ms), 1),
+        "suggest_p50_ms": percentile(suggest_ms, 50),
+        "rebuild_s": round(rebuild_s, 1),
+        # On a busy machine wall time waits for a core; CPU time does not (SQLite runs in-process).
+        "cpu_p95_ms": percentile([cpu for _wall, cpu in timings], 95),
+        "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+    }
+
+
+def _timed_search(query: SearchQuery) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one search (CPU: this process only, so without a database server)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    try:
+        search.search(query)
+    except SearchQueryError:
+        pass  # a second page past the last one: a real request, answered with a message
+    return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The nearest-rank percentile, in the unit of `values`, to 0.1."""
+    ordered = sorted(values)
+    return round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)], 1)
+
+
+# --- the query mix -------------------------------------------------------------------------------
+
+
+def _words(name: str, rng: random.Random) -> str:
+    """The first one to three words of a name, as a buyer would type them."""
+    words = name.split()
+    return " ".join(words[: rng.randint(1, min(3, len(words)))])
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    """`text` with one typing error in its longest word, when it has one of four letters or more."""
+    words = text.split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    if len(word) < 4:
+        return text
+    i = rng.randrange(1, len(word) - 1)
+    letter = rng.choice("abcdeghiklmnopqrstuvxy")
+    word = rng.choice(
+        [
+            word[:i] + word[i + 1 :],  # a letter left out
+            word[:i] + word[i + 1] + word[i] + word[i + 2 :],  # two letters swapped
+            word[:i] + letter + word[i + 1 :],  # a wrong letter
+            word[:i] + letter + word[i:],  # a letter too many
+        ]
+    )
+    words[longest] = word
+    return " ".join(words)
+
+
+def _text(kind: str, template, rng: random.Random) -> str:
+    if kind == "marked":
+        return _words(template.name, rng)
+    if kind == "folded":
+        return fold(_words(template.name, rng))
+    if kind == "typo":
+        return _typo(fold(_words(template.name, rng)), rng)
+    if kind == "english":
+        return _words(template.name_en, rng)
+    if kind == "synonym":
+        return rng.choice(SYNONYMS)
+    return ""  # browse
+
+
+def query_mix(n: int, *, seed: int, categories: list[str], provinces: list[str]) -> list[SearchQuery]:
+    """`n` searches, the same for the same seed, shaped like what buyers send."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible mix, not a secret
+    templates = sorted(TEMPLATES.values(), key=lambda t: t.key)
+    kinds = {"marked": 25, "folded": 25, "typo": 15, "english": 10, "synonym": 10, "browse": 15}
+    queries = []
+    for _ in range(n):
+        template = rng.choice(templates)
+        kind = rng.choices(list(kinds), weights=list(kinds.values()))[0]
+        text = _text(kind, template, rng)
+        query = SearchQuery(
+            text=text,
+            sort=rng.choices(list(SORT_WEIGHTS), weights=list(SORT_WEIGHTS.values()))[0],
+            page=rng.choices([1, 2], weights=[90, 10])[0],
+        )
+        if rng.random() < 0.25:
+            query.category = rng.choice(categories)
+        if rng.random() < 0.25:
+            query.province = rng.choice(provinces)
+        if rng.random() < 0.15:
+            query.stars_min = rng.choice([3, 4, 5])
+        if rng.random() < 0.2:
+            query.price_min = rng.choice([0, 50_000, 100_000])
+            query.price_max = query.price_min + rng.choice([100_000, 300_000, 1_000_000])
+        if rng.random() < 0.2:
+            query.in_stock = True
+        queries.append(query)
+    return queries
+
+
+def prefix_mix(n: int, *, seed: int) -> list[str]:
+    """`n` autocomplete inputs: the start of a product name, typed with or without marks."""
+    rng = random.Random(seed + 1)  # noqa: S311 - a reproducible mix, not a secret
+    names = sorted({t.name for t in TEMPLATES.values()} | {t.name_en for t in TEMPLATES.values()})
+    prefixes = []
+    for _ in range(n):
+        name = rng.choice(names)
+        if rng.random() < 0.5:
+            name = fold(name)
+        prefixes.append(name[: rng.randint(2, min(len(name), 14))])
+    return prefixes
+
+
+# --- where the benchmark database is -------------------------------------------------------------
+
+
+def _current_url() -> str:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{database['NAME']}"
+    return ""
+
+
+def _bench_url(products: int) -> str:
+    """A database next to yours: a file under bench-data/, or `<name>_bench_N` on the same server."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = Path(settings.BASE_DIR) / "bench-data" / f"search-{products}.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        return f"sqlite:///{path}"
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        parts = urlsplit(os.environ["DATABASE_URL"])
+        return urlunsplit(parts._replace(path=f"/{database['NAME']}_bench_{products}"))
+    raise CommandError(f"bench_search supports SQLite and PostgreSQL, not {database['ENGINE']}.")
+
+
+def _ensure_postgres_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as server:
+        if not server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _display(url: str) -> str:
+    """The URL without its password."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
+
+
+def _server_version() -> str:
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.sqlite_version
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0].split()[0]
+
+
+def _report(figures: dict) -> str:
+    return "\n".join(
+        [
+            f"Search benchmark: {figures['engine']} engine on {figures['database']}, "
+            f"{figures['products']:,} listings (load average {figures['load_average']}).",
+            f"  searches with facets ({figures['queries']}): p50 {figures['p50_ms']} ms, "
+            f"p95 {figures['p95_ms']} ms (CPU {figures['cpu_p95_ms']} ms), max {figures['max_ms']} ms",
+            f"  autocomplete: p50 {figures['suggest_p50_ms']} ms, p95 {figures['suggest_p95_ms']} ms",
+            f"  full rebuild: {figures['rebuild_s']} s, {figures['index_docs_per_s']:,} listings/s",
+        ]
+    )
