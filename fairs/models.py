@@ -1,1 +1,0 @@
-"""Fairs and supply–demand connection events (built in the fairs issue)."""

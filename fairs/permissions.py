@@ -1,0 +1,84 @@
+"""Who may do what at a fair. Every view, action and API route asks here, on the server.
+
+- Organisers are the staff of the lead alliance and of the co-organising alliances.
+- The lead organiser's staff approve anyone; a co-organiser's staff approve the participants
+  from the provinces their alliance covers.
+- A cooperative participant acts through the staff of its cooperative; a buyer through the
+  account that registered it.
+"""
+
+from django.db.models import Q
+
+from .models import FairPage, Participant
+
+
+def _alliance_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_fair_alliance_ids"):
+        from catalog.models import Alliance
+
+        user._fair_alliance_ids = set(
+            Alliance.objects.filter(staff_group__user=user).values_list("pk", flat=True)
+        )
+    return user._fair_alliance_ids
+
+
+def is_organiser(user, fair: FairPage) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    organisers = {fair.lead_organiser_id, *fair.co_organisers.values_list("pk", flat=True)}
+    return bool(organisers & _alliance_ids(user))
+
+
+def is_lead_organiser(user, fair: FairPage) -> bool:
+    return user.is_authenticated and (user.is_superuser or fair.lead_organiser_id in _alliance_ids(user))
+
+
+def approvable_participants(user, fair: FairPage):
+    """The participants of `fair` this user may approve or reject."""
+    participants = Participant.objects.filter(fair=fair)
+    if is_lead_organiser(user, fair):
+        return participants
+    if not is_organiser(user, fair):
+        return participants.none()
+    from catalog.models import Province
+
+    provinces = Province.objects.filter(
+        alliances__in=_alliance_ids(user) & set(fair.co_organisers.values_list("pk", flat=True))
+    )
+    return participants.filter(province__in=provinces)
+
+
+def can_approve(user, participant: Participant) -> bool:
+    return approvable_participants(user, participant.fair).filter(pk=participant.pk).exists()
+
+
+def acts_for(user, participant: Participant) -> bool:
+    """Whether `user` speaks for `participant`: its cooperative's staff, or the buyer who registered."""
+    if not user.is_authenticated:
+        return False
+    if participant.role == Participant.Role.BUYER:
+        return participant.user_id == user.pk
+    return is_staff_of(user, participant.cooperative)
+
+
+def participants_of(user, fair: FairPage):
+    """The registrations at `fair` that `user` acts for."""
+    if not user.is_authenticated:
+        return Participant.objects.none()
+    return Participant.objects.filter(fair=fair).filter(
+        Q(role=Participant.Role.BUYER, user=user)
+        | Q(role=Participant.Role.COOPERATIVE, cooperative__staff_group__user=user)
+    )
+
+
+def is_staff_of(user, cooperative) -> bool:
+    """Whether `user` is on the staff of `cooperative` (and so may register it)."""
+    return (
+        user.is_authenticated
+        and cooperative.staff_group_id is not None
+        and user.groups.filter(pk=cooperative.staff_group_id).exists()
+    )
