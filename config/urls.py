@@ -28,6 +28,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("tim-kiem/", search_page, name="search"),
+    path("hoi-cho-tham-gia/", include("fairs.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,0 +1,3 @@
+"""Views for fairs (organiser pages)."""
+
+urlpatterns: list = []

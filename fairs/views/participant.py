@@ -1,0 +1,3 @@
+"""Views for fairs (participant pages)."""
+
+urlpatterns: list = []

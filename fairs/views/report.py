@@ -1,0 +1,3 @@
+"""Views for fairs (report pages)."""
+
+urlpatterns: list = []
