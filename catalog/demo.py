@@ -424,6 +424,7 @@ def build_demo(
     scale_products: int = 0,
     images: bool = True,
     articles: bool = True,
+    fairs: bool = True,
     log: Callable[[str], None] = lambda message: None,
 ) -> DemoResult:
     """Build (or complete) the demo data; see the module docstring."""
@@ -449,6 +450,16 @@ def build_demo(
         if articles:
             result.add("articles", build_articles(user=admin, images=images))
     log(f"demo built and indexed in {time.monotonic() - started:.1f} s")
+    if fairs:
+        from fairs import demo as fairs_demo
+
+        # The fairs' matching searches the catalogue, so their cooperatives are indexed first.
+        with transaction.atomic(), _index_once():
+            fairs_demo.build_cooperatives(result, images=images, log=log)
+        # Demo participants' confirmations and schedules go nowhere: they are not real people.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            with transaction.atomic(), _index_once():
+                fairs_demo.build_fairs(result, log=log)
     if scale_products:
         _scale_catalogue(result, cooperatives=cooperatives, n=scale_products, log=log)
     result.accounts = [(a.email, a.role) for a in ACCOUNTS]
@@ -530,12 +541,14 @@ class BuiltCooperative:
     index: int
 
 
-def _cooperatives(result, *, admin, per_province: int, log) -> list[BuiltCooperative]:
+def _cooperatives(
+    result, *, admin, per_province: int, log, specs=COOPERATIVES, first_index: int = 0
+) -> list[BuiltCooperative]:
     provinces = {p.code: p for p in Province.objects.all()}
     plan = [
         (code, index, spec, _tax_code(code, index))
-        for code, specs in sorted(COOPERATIVES.items())
-        for index, spec in enumerate(specs[:per_province])
+        for code, province_specs in sorted(specs.items())
+        for index, spec in enumerate(province_specs[:per_province], start=first_index)
     ]
     existing = {
         c.tax_code: c
@@ -552,6 +565,22 @@ def _cooperatives(result, *, admin, per_province: int, log) -> list[BuiltCoopera
             result.add("cooperatives")
         built.append(BuiltCooperative(page=cooperative, spec=spec, index=index))
     log(f"{len(built)} cooperatives in {len({b.page.province_id for b in built})} provinces")
+    return built
+
+
+def build_more_cooperatives(
+    result: DemoResult, specs: dict[str, tuple[CooperativeSpec, ...]], *, first_index: int, images: bool, log
+) -> list[BuiltCooperative]:
+    """Cooperatives beyond the catalogue's two per province, with their products (the fairs demo's).
+
+    `first_index` keeps their tax codes apart from the catalogue's own; present ones are kept.
+    """
+    admin = get_user_model().objects.get(email=ADMIN.email)
+    per_province = max(len(province_specs) for province_specs in specs.values())
+    built = _cooperatives(
+        result, admin=admin, per_province=per_province, log=log, specs=specs, first_index=first_index
+    )
+    _products(result, cooperatives=built, admin=admin, limit=None, images=images, log=log)
     return built
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from anyascii import anyascii
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
@@ -67,6 +68,10 @@ def alliance_create(
     alliance.full_clean()
     alliance.save()
     alliance.provinces.set(list(provinces))
+    # Alliances organise fairs: their staff may add fair pages (each fair's own organisers
+    # then edit it; fairs.services.fair_grant_organiser_access).
+    for fairs_index in apps.get_model("fairs", "FairIndexPage").objects.all():
+        GroupPagePermission.objects.create(group=group, page=fairs_index, permission_type="add")
     return alliance
 
 

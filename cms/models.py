@@ -36,6 +36,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from catalog import selectors
+        from fairs import selectors as fair_selectors
 
         context = super().get_context(request, *args, **kwargs)
         context["featured_products"] = selectors.featured_ocop_products(limit=8)
@@ -43,6 +44,7 @@ class HomePage(Page):
         context["provinces"] = selectors.provinces_with_counts()
         context["catalogue"] = selectors.catalogue_index()
         context["latest_articles"] = news_latest(limit=3)
+        context["upcoming_fairs"] = fair_selectors.upcoming_fairs()[:4]
         return context
 
 

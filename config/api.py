@@ -34,3 +34,4 @@ def invalid_input(request, exc: ValidationError):
 
 api.add_router("/", "catalog.api.router")
 api.add_router("/", "catalog.search_api.router")
+api.add_router("/", "fairs.api.router")

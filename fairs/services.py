@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Alliance, Category, CooperativePage, ProductPage, Province
 
-from . import notifications, permissions
+from . import notifications, permissions, tasks
 from .models import (
     Agreement,
     BuyerDemand,
@@ -151,7 +151,34 @@ def fair_create(
     fair.full_clean(exclude=["path", "depth", "numchild", "url_path"])
     _fairs_index().add_child(instance=fair)
     fair.save_revision(user=user).publish(user=user, skip_permission_checks=True)
+    fair_grant_organiser_access(fair=fair)
     return fair
+
+
+ORGANISER_PAGE_PERMISSIONS = ("change", "publish")
+
+
+@transaction.atomic
+def fair_grant_organiser_access(*, fair: FairPage) -> None:
+    """Let the staff of the fair's organisers, and only them, edit and publish its page.
+
+    Every alliance may add fairs under the index (catalog.services.alliance_create);
+    editing one fair is for its lead and co-organisers, so rights are kept per fair page
+    and follow changes to the organisers.
+    """
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission
+
+    groups = {a.staff_group_id for a in fair.organisers() if a.staff_group_id}
+    GroupPagePermission.objects.filter(page=fair, group__alliance__isnull=False).exclude(
+        group__in=groups
+    ).delete()
+    permissions_ = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=[f"{t}_page" for t in ORGANISER_PAGE_PERMISSIONS]
+    )
+    for group in groups:
+        for permission in permissions_:
+            GroupPagePermission.objects.get_or_create(group_id=group, page=fair, permission=permission)
 
 
 @transaction.atomic
@@ -317,6 +344,7 @@ def participant_decide(*, participant: Participant, user, approve: bool) -> Part
     participant.decided_at = timezone.now()
     participant.save(update_fields=["status", "decided_by", "decided_at"])
     notifications.registration_decided(participant)
+    tasks.queue_match_refresh(participant.fair_id)
     return participant
 
 
@@ -333,6 +361,7 @@ def participant_set_interest(
         participant.interested_in.add(other)
     else:
         participant.interested_in.remove(other)
+    tasks.queue_match_refresh(participant.fair_id)
 
 
 # --- demands -----------------------------------------------------------------------------------
@@ -388,6 +417,8 @@ def demand_create(*, buyer, data: DemandData, participant: Participant | None = 
     )
     demand.full_clean()
     demand.save()
+    if participant is not None:
+        tasks.queue_match_refresh(participant.fair_id)
     return demand
 
 
@@ -731,3 +762,19 @@ def agreement_record(
     agreement.save()
     agreement.products.set(data.products)
     return agreement
+
+
+# --- matching ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fair_refresh_matches(*, fair: FairPage) -> int:
+    """Score every demand at the fair against every cooperative again (fairs.matching), replacing
+    the fair's match scores; returns how many pairs were worth storing."""
+    from .matching import compute_matches
+    from .models import MatchScore
+
+    scores = compute_matches(fair)
+    MatchScore.objects.filter(fair=fair).delete()
+    MatchScore.objects.bulk_create(scores, batch_size=500)
+    return len(scores)

@@ -1,6 +1,7 @@
 """Shared fixtures. Migrations load the places, categories, page tree and review workflow."""
 
 import pytest
+from django.utils import translation
 
 from catalog.places import clear_caches
 from tests import factories
@@ -10,6 +11,14 @@ from tests import factories
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness (about a second per hash here) is not what the tests test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """A request to /en/ leaves English active in the thread; each test starts in Vietnamese."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

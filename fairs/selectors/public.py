@@ -1,8 +1,20 @@
-"""Reads for fairs: pages, participants, recommendations, schedules and reports."""
+"""Reads for the public fair pages and the participants' own pages.
 
+Each function loads what its page shows in a fixed number of queries (select_related and
+prefetches), whatever the number of participants, products, demands or meetings.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from .models import FairPage
+from catalog.models import CooperativePage
+from catalog.selectors import public_products, with_card_images
+
+from .. import permissions
+from ..models import BuyerDemand, FairPage, Meeting, MeetingRequest, Participant, Slot
 
 
 def upcoming_fairs():
@@ -25,5 +37,196 @@ def past_fairs(*, limit: int):
     )
 
 
+def live_fair(fair_id: int) -> FairPage | None:
+    """A published fair by id, with its lead organiser, or None."""
+    return FairPage.objects.live().select_related("lead_organiser").filter(pk=fair_id).first()
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A meeting session with its slots, for the fair page."""
+
+    name: str
+    date: datetime.date
+    slots: list[Slot]
+
+
+def _sessions(fair: FairPage) -> list[SessionView]:
+    return [
+        SessionView(name=session.name, date=session.date, slots=session.slots())
+        for session in fair.sessions.all().order_by("date", "starts_at", "pk")
+    ]
+
+
 def fair_page_context(*, fair: FairPage, user) -> dict:
-    return {}
+    """Everything the fair page shows: organisers, provinces, sessions, the approved
+    cooperatives with their virtual booths, and what the visitor may do next."""
+    showcase = with_card_images(public_products().order_by("title", "pk"))
+    cooperatives = list(
+        Participant.objects.filter(
+            fair=fair, role=Participant.Role.COOPERATIVE, status=Participant.Status.APPROVED
+        )
+        .select_related("cooperative", "province")
+        .prefetch_related(Prefetch("showcased_products", queryset=showcase))
+        .order_by("name", "pk")
+    )
+    buyers = Participant.objects.filter(
+        fair=fair, role=Participant.Role.BUYER, status=Participant.Status.APPROVED
+    ).count()
+    mine = (
+        list(permissions.participants_of(user, fair).select_related("cooperative"))
+        if user.is_authenticated
+        else []
+    )
+    return {
+        "fair": fair,
+        "lead_organiser": fair.lead_organiser,
+        "co_organisers": list(fair.co_organisers.all()),
+        "fair_provinces": list(fair.provinces.all()),
+        "sessions": _sessions(fair),
+        "booths": cooperatives,
+        "buyer_count": buyers,
+        "my_registrations": mine,
+        "is_organiser": permissions.is_organiser(user, fair),
+        "registration_is_open": fair.registration_is_open,
+    }
+
+
+# --- the participant's own pages ----------------------------------------------------------------
+
+
+def staffed_cooperatives(user):
+    """The verified cooperatives `user` is on the staff of (and so may register at a fair)."""
+    if not user.is_authenticated:
+        return CooperativePage.objects.none()
+    return (
+        CooperativePage.objects.filter(
+            staff_group__user=user, verification=CooperativePage.Verification.VERIFIED
+        )
+        .select_related("province")
+        .order_by("title", "pk")
+    )
+
+
+def registrable_products(cooperative: CooperativePage):
+    """The cooperative's published products, for choosing what to showcase."""
+    return public_products().filter(cooperative=cooperative).order_by("title", "pk")
+
+
+@dataclass
+class MeetingView:
+    meeting: Meeting
+    slot: Slot | None
+    others: list[Participant]
+
+    @property
+    def other_names(self) -> str:
+        return ", ".join(other.name for other in self.others)
+
+
+@dataclass
+class ParticipationView:
+    """One registration the user acts for, with everything on the participation page."""
+
+    participant: Participant
+    demands: list[BuyerDemand] = field(default_factory=list)
+    received: list[MeetingRequest] = field(default_factory=list)
+    sent: list[MeetingRequest] = field(default_factory=list)
+    meetings: list[MeetingView] = field(default_factory=list)
+    open_with: set[int] = field(default_factory=set)
+    interested_in: set[int] = field(default_factory=set)
+    recommendations: list | None = None
+
+
+def _participants_with_activity():
+    meetings = Meeting.objects.prefetch_related(
+        Prefetch("participants", queryset=Participant.objects.only("pk", "name", "role", "fair_id"))
+    )
+    return Participant.objects.select_related("fair", "cooperative", "province").prefetch_related(
+        "representatives",
+        Prefetch("demands", queryset=BuyerDemand.objects.select_related("category", "delivery_province")),
+        Prefetch(
+            "requests_received",
+            queryset=MeetingRequest.objects.select_related("requester", "demand", "product"),
+        ),
+        Prefetch(
+            "requests_sent", queryset=MeetingRequest.objects.select_related("recipient", "demand", "product")
+        ),
+        Prefetch("meetings", queryset=meetings),
+        Prefetch("interested_in", queryset=Participant.objects.only("pk")),
+    )
+
+
+def _meeting_views(participant: Participant, slots: dict[str, Slot]) -> list[MeetingView]:
+    views = [
+        MeetingView(
+            meeting=meeting,
+            slot=slots.get(meeting.slot_key),
+            others=[p for p in meeting.participants.all() if p.pk != participant.pk],
+        )
+        for meeting in participant.meetings.all()
+    ]
+    far_future = timezone.now() + datetime.timedelta(days=36500)
+    return sorted(
+        views,
+        key=lambda v: (v.slot.starts_at if v.slot else far_future, v.meeting.table or 0, v.meeting.pk),
+    )
+
+
+def slots_by_key(fair: FairPage) -> dict[str, Slot]:
+    return {slot.key: slot for slot in fair.slots()}
+
+
+def participations(*, user, fair: FairPage) -> list[ParticipationView]:
+    """The registrations at `fair` that `user` acts for, each with its demands, requests and meetings."""
+    participants = list(
+        _participants_with_activity()
+        .filter(pk__in=permissions.participants_of(user, fair).values("pk"))
+        .order_by("role", "name", "pk")
+    )
+    if not participants:
+        return []
+    slots = slots_by_key(fair)
+    views = []
+    for participant in participants:
+        received = list(participant.requests_received.all())
+        sent = list(participant.requests_sent.all())
+        open_with = {r.requester_id for r in received if r.status in MeetingRequest.OPEN} | {
+            r.recipient_id for r in sent if r.status in MeetingRequest.OPEN
+        }
+        views.append(
+            ParticipationView(
+                participant=participant,
+                demands=list(participant.demands.all()),
+                received=received,
+                sent=sent,
+                meetings=_meeting_views(participant, slots),
+                open_with=open_with,
+                interested_in={p.pk for p in participant.interested_in.all()},
+            )
+        )
+    return views
+
+
+def participant_for(*, user, participant_id: int) -> Participant | None:
+    """A participant the user acts for or organises, with its meetings; None if neither."""
+    participant = _participants_with_activity().filter(pk=participant_id).first()
+    if participant is None:
+        return None
+    if permissions.acts_for(user, participant) or permissions.is_organiser(user, participant.fair):
+        return participant
+    return None
+
+
+def schedule_of(participant: Participant) -> list[MeetingView]:
+    """The participant's scheduled meetings in time order (unscheduled ones left out)."""
+    slots = slots_by_key(participant.fair)
+    return [view for view in _meeting_views(participant, slots) if view.slot is not None]
+
+
+def recipient_in(fair: FairPage, participant_id) -> Participant | None:
+    return Participant.objects.filter(fair=fair, pk=participant_id).first()
+
+
+def request_in(fair: FairPage, request_id: int) -> MeetingRequest | None:
+    return MeetingRequest.objects.filter(fair=fair, pk=request_id).first()

@@ -64,7 +64,7 @@ def test_demo_specs_name_real_wards_and_former_provinces_of_their_province():
 
 
 def test_small_demo_covers_every_province_and_group_and_is_idempotent():
-    first = build_demo(cooperatives_per_province=1, products_per_cooperative=2)
+    first = build_demo(cooperatives_per_province=1, products_per_cooperative=2, fairs=False)
     after_first = _counts()
 
     # Cooperatives: one per province here, live, verified, seated in a ward of their province.
@@ -134,7 +134,7 @@ def test_small_demo_covers_every_province_and_group_and_is_idempotent():
     assert first.created["cooperatives"] == 34
     assert first.created["alliances"] == 35
 
-    second = build_demo(cooperatives_per_province=1, products_per_cooperative=2)
+    second = build_demo(cooperatives_per_province=1, products_per_cooperative=2, fairs=False)
 
     assert second.created == {}
     assert _counts() == after_first
@@ -150,6 +150,7 @@ def test_scale_catalogue_adds_n_products_once(capsys):
         "--products-per-cooperative",
         "1",
         "--no-images",
+        "--no-fairs",
     )
     products = ProductPage.objects.count()
     curated = ProductPage.objects.exclude(sku__startswith="SC-").count()
@@ -168,6 +169,7 @@ def test_scale_catalogue_adds_n_products_once(capsys):
         "--products-per-cooperative",
         "1",
         "--no-images",
+        "--no-fairs",
     )
 
     assert ProductPage.objects.count() == products

@@ -30,6 +30,9 @@ class Command(BaseCommand):
             help="At most K curated products per cooperative (default: all, 3 or 4).",
         )
         parser.add_argument("--no-images", action="store_true", help="Skip the generated pictures.")
+        parser.add_argument(
+            "--no-fairs", action="store_true", help="Skip the Ecoop fairs and their cooperatives."
+        )
 
     def handle(self, *args, **options):
         if options["products"] < 0:
@@ -39,6 +42,7 @@ class Command(BaseCommand):
             products_per_cooperative=options["products_per_cooperative"],
             scale_products=options["products"],
             images=not options["no_images"],
+            fairs=not options["no_fairs"],
             log=lambda message: self.stdout.write(f"  {message}"),
         )
         made = ", ".join(f"{n} {what}" for what, n in result.created.items()) or "nothing new"

@@ -1,0 +1,47 @@
+"""The fairs demo: the nine-province Ecoop link, one finished fair with real results and one open."""
+
+import pytest
+from django.utils import timezone
+
+from catalog.demo import build_demo
+from fairs import demo, services
+from fairs.models import FairPage, Meeting, Participant
+from fairs.scheduling import verify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_builds_both_ecoop_fairs_once():
+    build_demo(cooperatives_per_province=1, products_per_cooperative=1, images=False, articles=False)
+
+    past = FairPage.objects.get(slug=demo.PAST_SLUG)
+    assert past.status == FairPage.Status.CLOSED
+    assert past.ends_on < timezone.localdate()
+    assert {a.provinces.get().code for a in past.organisers()} == set(demo.ECOOP_PROVINCES)
+    assert past.participants.filter(role=Participant.Role.COOPERATIVE).count() >= 50
+    assert past.participants.filter(role=Participant.Role.BUYER).count() == 40
+    meetings = Meeting.objects.filter(fair=past)
+    assert meetings.exclude(slot_key="").count() > 100
+    assert meetings.filter(outcome=Meeting.Outcome.NO_SHOW).exists()
+    assert past.agreements.count() >= 5
+    schedule = {
+        "assignments": [
+            {"meeting": str(m.pk), "slot": m.slot_key, "table": m.table}
+            for m in meetings.exclude(slot_key="")
+        ],
+        "unscheduled": [str(m.pk) for m in meetings.filter(slot_key="")],
+        "objective": float(sum(m.weight for m in meetings.exclude(slot_key=""))),
+        "upper_bound": None,
+        "solver": "greedy",
+        "seconds": 0.0,
+    }
+    assert verify(services.schedule_instance(past), schedule) == []
+
+    upcoming = FairPage.objects.get(slug=demo.OPEN_SLUG)
+    assert upcoming.registration_is_open
+    assert upcoming.participants.filter(cooperative__staff_group__user__email="htx1@demo.coop.vn").exists()
+    assert not upcoming.participants.filter(user__email="buyer@demo.coop.vn").exists()
+
+    again = build_demo(cooperatives_per_province=1, products_per_cooperative=1, images=False, articles=False)
+    assert again.created == {}
+    assert FairPage.objects.count() == 2
