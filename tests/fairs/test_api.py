@@ -275,7 +275,7 @@ def test_requests_with_oneself_or_twice_are_400(client, fair, pair, case):
     response = _post(client, url, {"requester_id": buyer.pk, "recipient_id": recipient.pk})
 
     assert response.status_code == 400
-    assert ("yourself" if case == "oneself" else "already") in response.json()["detail"]
+    assert ("chính mình" if case == "oneself" else "Đã có một đề nghị gặp") in response.json()["detail"]
     assert MeetingRequest.objects.count() == (0 if case == "oneself" else 1)
 
 
@@ -346,7 +346,7 @@ def test_the_recipient_answers_and_no_one_else(client, fair, pair):
 
     again = _post(client, url, {"accept": False})
     assert again.status_code == 400
-    assert "already" in again.json()["detail"]
+    assert "đã được trả lời" in again.json()["detail"]
 
 
 def test_answering_unknown_requests_is_404_and_bad_bodies_400(client, fair, pair, organiser):

@@ -128,10 +128,10 @@ def test_a_foreign_buyer_gives_a_country_instead_of_a_province(client, fair):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"province": ""}, "Give your province"),
+        ({"province": ""}, "Hãy ghi tỉnh, thành phố của bạn"),
         ({"province": "Atlantis"}, 'id="id_province_error"'),
         ({"rep-0-name": ""}, 'id="id_rep-0-name_error"'),
-        ({"available_slots": []}, "at least one slot"),
+        ({"available_slots": []}, "ít nhất một khung giờ"),
         ({"available_slots": ["999-01"]}, "999-01"),
     ],
 )
@@ -157,7 +157,7 @@ def test_registering_after_the_window_is_refused_on_the_form(client, organiser):
     response = client.post(reverse("fairs:register_buyer", args=[late.pk]), buyer_post(late))
 
     assert response.status_code == 400
-    assert "closed" in response.content.decode()
+    assert "không nhận đăng ký" in response.content.decode()
     assert not late.participants.exists()
 
 
@@ -169,7 +169,7 @@ def test_registering_twice_is_refused_and_keeps_one_registration(client, fair):
     response = client.post(url, buyer_post(fair, name="Siêu thị Xanh lần hai"))
 
     assert response.status_code == 400
-    assert "already registered" in response.content.decode()
+    assert "đã đăng ký tham gia hội chợ này" in response.content.decode()
     assert Participant.objects.filter(fair=fair).count() == 1
 
 
@@ -305,7 +305,7 @@ def test_a_bad_demand_is_shown_on_the_form_and_not_saved(client, fair, pair):
     )
 
     assert response.status_code == 400
-    assert "before its start" in response.content.decode()
+    assert "trước thời điểm bắt đầu" in response.content.decode()
     assert not BuyerDemand.objects.exists()
 
 
@@ -368,7 +368,7 @@ def test_a_meeting_request_is_sent_once_and_refused_the_second_time(client, fair
     again = request_meeting(client, fair, buyer, supplier)
 
     assert again.status_code == 400
-    assert "already a meeting request" in again.content.decode()
+    assert "Đã có một đề nghị gặp" in again.content.decode()
     assert MeetingRequest.objects.get().message == "Xin gặp"
 
 
@@ -378,7 +378,7 @@ def test_a_meeting_request_to_oneself_or_another_fair_is_refused(client, fair, p
 
     oneself = request_meeting(client, fair, buyer, buyer)
     assert oneself.status_code == 400
-    assert "yourself" in oneself.content.decode()
+    assert "chính mình" in oneself.content.decode()
 
     elsewhere = fair_factories.fair(slug="noi-khac", lead=fair.lead_organiser)
     stranger = fair_factories.cooperative_participant(elsewhere, approve_by=organiser)
@@ -394,7 +394,7 @@ def test_requests_are_refused_once_scheduling_has_started(client, fair, pair, or
     response = request_meeting(client, fair, buyer, supplier)
 
     assert response.status_code == 400
-    assert "closed" in response.content.decode()
+    assert "Đã đóng việc đề nghị gặp" in response.content.decode()
     assert not MeetingRequest.objects.exists()
 
 
@@ -451,7 +451,7 @@ def test_answering_twice_shows_the_error(client, fair, pair):
     response = answer(client, fair, meeting_request, "1")
 
     assert response.status_code == 400
-    assert "already been answered" in response.content.decode()
+    assert "đã được trả lời" in response.content.decode()
     assert not Meeting.objects.exists()
 
 

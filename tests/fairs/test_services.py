@@ -48,7 +48,7 @@ def test_overlapping_sessions_are_refused_and_nothing_is_created(organiser):
         services.SessionData(name="Sáng", date=day, starts_at=datetime.time(8), slot_count=6, tables=4),
         services.SessionData(name="Giữa", date=day, starts_at=datetime.time(9), slot_count=2, tables=4),
     ]
-    with pytest.raises(ValidationError, match="overlap"):
+    with pytest.raises(ValidationError, match="chồng lấn"):
         fair_factories.fair(sessions=sessions, starts_on=day)
     assert not FairPage.objects.exists()
 
@@ -66,7 +66,7 @@ def test_registration_is_confirmed_by_email_and_refused_outside_the_window(
         registration_closes_on=datetime.date.today() - datetime.timedelta(days=1),
         slug="late",
     )
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="không nhận đăng ký"):
         fair_factories.buyer_participant(late)
     assert not late.participants.exists()
 
@@ -81,7 +81,7 @@ def test_only_a_cooperatives_staff_register_it_and_only_once(fair):
     services.participant_register_cooperative(
         fair=fair, user=staff, cooperative=cooperative, data=services.RegistrationData()
     )
-    with pytest.raises(ValidationError, match="already registered"):
+    with pytest.raises(ValidationError, match="đã đăng ký tham gia hội chợ này"):
         services.participant_register_cooperative(
             fair=fair, user=staff, cooperative=cooperative, data=services.RegistrationData()
         )
@@ -125,13 +125,13 @@ def test_a_request_accepted_by_its_recipient_becomes_a_meeting(pair, django_capt
 def test_bad_meeting_requests_are_refused_and_change_nothing(pair, case):
     buyer, supplier = pair
     if case == "oneself":
-        with pytest.raises(ValidationError, match="yourself"):
+        with pytest.raises(ValidationError, match="chính mình"):
             services.meeting_request_create(requester=buyer, recipient=buyer, user=buyer.user)
         assert not MeetingRequest.objects.exists()
         return
     services.meeting_request_create(requester=buyer, recipient=supplier, user=buyer.user)
     requester, recipient = (buyer, supplier) if case == "twice" else (supplier, buyer)
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="Đã có một đề nghị gặp"):
         services.meeting_request_create(requester=requester, recipient=recipient, user=requester.user)
     assert MeetingRequest.objects.count() == 1
 
@@ -144,7 +144,7 @@ def test_starting_scheduling_closes_waiting_requests(fair, pair, organiser):
 
     request.refresh_from_db()
     assert request.status == MeetingRequest.Status.CLOSED
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="đã đóng"):
         services.meeting_request_answer(request=request, user=supplier.user, accept=True)
     with pytest.raises(PermissionDenied):
         services.fair_set_status(fair=fair, status=FairPage.Status.RUNNING, user=buyer.user)
@@ -198,7 +198,7 @@ def test_check_in_outcome_and_agreement(fair, pair, organiser):
 
     checked = services.participant_check_in(fair=fair, code=f" {buyer.badge_code.lower()} ", user=organiser)
     assert checked.checked_in_at is not None
-    with pytest.raises(ValidationError, match="badge code"):
+    with pytest.raises(ValidationError, match="mã thẻ tham dự"):
         services.participant_check_in(fair=fair, code="NOPE", user=organiser)
 
     services.meeting_record_outcome(meeting=meeting, user=supplier.user, outcome=Meeting.Outcome.HELD)
@@ -220,7 +220,7 @@ def test_check_in_outcome_and_agreement(fair, pair, organiser):
         ),
     )
     assert agreement.meeting == meeting
-    with pytest.raises(ValidationError, match="buyer and a cooperative"):
+    with pytest.raises(ValidationError, match="giữa một người mua và một hợp tác xã"):
         services.agreement_record(
             fair=fair,
             user=organiser,
