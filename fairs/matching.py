@@ -255,13 +255,15 @@ def _suppliers(fair: FairPage) -> dict[str, _Supplier]:
     }
 
 
-def _demands(fair: FairPage) -> list[BuyerDemand]:
+def _demands(fair: FairPage, demand_ids: Iterable[int] | None = None) -> list[BuyerDemand]:
+    demands = BuyerDemand.objects.filter(
+        participant__fair=fair,
+        participant__status__in=[Participant.Status.PENDING, Participant.Status.APPROVED],
+    )
+    if demand_ids is not None:
+        demands = demands.filter(pk__in=list(demand_ids))
     return list(
-        BuyerDemand.objects.filter(
-            participant__fair=fair,
-            participant__status__in=[Participant.Status.PENDING, Participant.Status.APPROVED],
-        )
-        .select_related("participant", "category", "category__parent", "product")
+        demands.select_related("participant", "category", "category__parent", "product")
         .prefetch_related(Prefetch("participant__interested_in", queryset=Participant.objects.only("pk")))
         .order_by("pk")
     )
@@ -456,8 +458,9 @@ def score_pair(
     )
 
 
-def compute_matches(fair: FairPage) -> list[MatchScore]:
-    """Unsaved scores for every demand × cooperative pair of the fair worth showing.
+def compute_matches(fair: FairPage, *, demand_ids: Iterable[int] | None = None) -> list[MatchScore]:
+    """Unsaved scores for every demand × cooperative pair of the fair worth showing
+    (of the given demands only, when `demand_ids` is given).
 
     One search per demand text (up to three when the whole text finds nothing), and a
     fixed number of queries for the fair's participants and products.
@@ -468,7 +471,7 @@ def compute_matches(fair: FairPage) -> list[MatchScore]:
     provinces = dict(Province.objects.values_list("code", "name"))
     searches: dict = {}
     scores = []
-    for demand in _demands(fair):
+    for demand in _demands(fair, demand_ids):
         hits, coverage = text_hits(demand.title, searches)
         top = max((hit.score for hit in hits), default=0.0)
         by_cooperative = defaultdict(list)

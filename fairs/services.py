@@ -418,7 +418,7 @@ def demand_create(*, buyer, data: DemandData, participant: Participant | None = 
     demand.full_clean()
     demand.save()
     if participant is not None:
-        tasks.queue_match_refresh(participant.fair_id)
+        tasks.queue_match_refresh(participant.fair_id, demand_id=demand.pk)
     return demand
 
 
@@ -768,13 +768,17 @@ def agreement_record(
 
 
 @transaction.atomic
-def fair_refresh_matches(*, fair: FairPage) -> int:
-    """Score every demand at the fair against every cooperative again (fairs.matching), replacing
-    the fair's match scores; returns how many pairs were worth storing."""
+def fair_refresh_matches(*, fair: FairPage, demand_ids: Iterable[int] | None = None) -> int:
+    """Score the fair's demands against every cooperative again (fairs.matching), replacing
+    their match scores: all of the fair's, or only those of `demand_ids` (a new demand needs
+    no other pair rescored). Returns how many pairs were worth storing."""
     from .matching import compute_matches
     from .models import MatchScore
 
-    scores = compute_matches(fair)
-    MatchScore.objects.filter(fair=fair).delete()
+    scores = compute_matches(fair, demand_ids=demand_ids)
+    stale = MatchScore.objects.filter(fair=fair)
+    if demand_ids is not None:
+        stale = stale.filter(demand_id__in=list(demand_ids))
+    stale.delete()
     MatchScore.objects.bulk_create(scores, batch_size=500)
     return len(scores)

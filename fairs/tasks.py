@@ -18,7 +18,7 @@ _pending = threading.local()
 
 
 @task()
-def refresh_matches(fair_id: int) -> int:
+def refresh_matches(fair_id: int, demand_ids: list[int] | None = None) -> int:
     from . import services
     from .models import FairPage
 
@@ -26,24 +26,31 @@ def refresh_matches(fair_id: int) -> int:
     if fair is None:
         return 0
     try:
-        return services.fair_refresh_matches(fair=fair)
+        return services.fair_refresh_matches(fair=fair, demand_ids=demand_ids)
     except Exception:
         logger.exception("Could not refresh the matches of fair %s", fair_id)
         raise
 
 
-def queue_match_refresh(fair_id: int) -> None:
-    if not hasattr(_pending, "fair_ids"):
-        _pending.fair_ids = set()
-    _pending.fair_ids.add(int(fair_id))
+def queue_match_refresh(fair_id: int, *, demand_id: int | None = None) -> None:
+    """Rescore the fair after commit: only the new demand's pairs, or (no demand) all of them."""
+    if not hasattr(_pending, "fairs"):
+        _pending.fairs = {}
+    demands = _pending.fairs.setdefault(int(fair_id), set())
+    if demand_id is None or demands is None:
+        _pending.fairs[int(fair_id)] = None
+    else:
+        demands.add(int(demand_id))
     transaction.on_commit(_send, robust=True)
 
 
 def _send() -> None:
-    fair_ids = sorted(getattr(_pending, "fair_ids", ()))
-    _pending.fair_ids = set()
-    for fair_id in fair_ids:
+    pending = getattr(_pending, "fairs", {})
+    _pending.fairs = {}
+    for fair_id, demand_ids in sorted(pending.items()):
         try:
-            refresh_matches.enqueue(fair_id=fair_id)
+            refresh_matches.enqueue(
+                fair_id=fair_id, demand_ids=None if demand_ids is None else sorted(demand_ids)
+            )
         except Exception:
             logger.exception("Could not queue the match refresh of fair %s", fair_id)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from catalog.models import Category, CooperativeCertification, Province
-from fairs import matching, services
+from fairs import matching, services, tasks
 from fairs.models import MatchScore, Participant
 from tests import factories
 from tests.factories import fairs as fair_factories
@@ -587,3 +587,17 @@ def test_the_participation_page_lists_recommendations_at_a_flat_query_cost(
     assert "OCOP 4★" in html_eight
     assert "km away" in html_eight
     assert with_eight == with_two
+
+
+def test_a_new_demand_is_scored_after_commit_without_rescoring_the_others(fair, rice, committed):
+    market, wanted, _suppliers = rice
+    with committed():  # as if the fixture's demand had been committed: it is scored
+        tasks.queue_match_refresh(fair.pk, demand_id=wanted.pk)
+    before = {(m.pk, m.computed_at) for m in MatchScore.objects.filter(demand=wanted)}
+    assert before
+
+    with committed():
+        sticky = demand(market, "Gạo nếp")
+
+    assert MatchScore.objects.filter(demand=sticky).exists()
+    assert {(m.pk, m.computed_at) for m in MatchScore.objects.filter(demand=wanted)} == before
