@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -349,6 +350,25 @@ def participant_decide(*, participant: Participant, user, approve: bool) -> Part
 
 
 @transaction.atomic
+def participant_withdraw(*, participant: Participant, user) -> Participant:
+    """Withdraw a registration while the fair takes requests: its waiting requests close, and
+    its meetings are left out of the schedule (services.schedule_instance)."""
+    if not permissions.acts_for(user, participant):
+        raise PermissionDenied(_("You do not act for this participant."))
+    if participant.status == Participant.Status.WITHDRAWN:
+        raise ValidationError(_("This registration has already been withdrawn."))
+    if not participant.fair.requests_are_open:
+        raise ValidationError(_("Registrations can no longer be withdrawn: ask the organisers."))
+    participant.status = Participant.Status.WITHDRAWN
+    participant.decided_at = timezone.now()
+    participant.save(update_fields=["status", "decided_at"])
+    MeetingRequest.objects.filter(
+        Q(requester=participant) | Q(recipient=participant), status=MeetingRequest.Status.PENDING
+    ).update(status=MeetingRequest.Status.WITHDRAWN, answered_at=timezone.now())
+    return participant
+
+
+@transaction.atomic
 def participant_set_interest(
     *, participant: Participant, other: Participant, user, interested: bool = True
 ) -> None:
@@ -420,6 +440,16 @@ def demand_create(*, buyer, data: DemandData, participant: Participant | None = 
     if participant is not None:
         tasks.queue_match_refresh(participant.fair_id, demand_id=demand.pk)
     return demand
+
+
+@transaction.atomic
+def demand_delete(*, demand: BuyerDemand, user) -> None:
+    """The buyer takes a demand back; its match scores go with it, requests about it stay."""
+    if demand.buyer_id != user.pk and not (
+        demand.participant and permissions.acts_for(user, demand.participant)
+    ):
+        raise PermissionDenied(_("Only the buyer who posted this demand can delete it."))
+    demand.delete()
 
 
 # --- meeting requests and meetings -------------------------------------------------------------
@@ -515,6 +545,20 @@ def meeting_request_answer(*, request: MeetingRequest, user, accept: bool) -> Me
         meeting = Meeting.objects.create(fair=request.fair, request=request, demand=request.demand, weight=2)
         meeting.participants.set([request.requester, request.recipient])
     notifications.meeting_request_answered(request)
+    return request
+
+
+@transaction.atomic
+def meeting_request_withdraw(*, request: MeetingRequest, user) -> MeetingRequest:
+    """The requester takes back a request the other side has not answered yet."""
+    request = MeetingRequest.objects.select_for_update().select_related("requester").get(pk=request.pk)
+    if not permissions.acts_for(user, request.requester):
+        raise PermissionDenied(_("Only the participant who sent this request can withdraw it."))
+    if request.status != MeetingRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been answered or closed."))
+    request.status = MeetingRequest.Status.WITHDRAWN
+    request.answered_at = timezone.now()
+    request.save(update_fields=["status", "answered_at"])
     return request
 
 

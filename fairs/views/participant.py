@@ -273,6 +273,62 @@ def request_answer(request, fair_id: int, request_id: int):
     return redirect("fairs:mine", fair.pk)
 
 
+def _act(request, fair: FairPage, action, done: str):
+    """Run a service for the participation page: its message on success, its refusal as a 400."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in _messages_of(error):
+            messages.error(request, message)
+        return _mine(request, fair, status=400)
+    messages.success(request, done)
+    return redirect("fairs:mine", fair.pk)
+
+
+@login_required
+@require_POST
+def request_withdraw(request, fair_id: int, request_id: int):
+    fair = _fair(fair_id)
+    meeting_request = selectors.request_in(fair, request_id)
+    if meeting_request is None:
+        raise Http404("No such meeting request at this fair")
+    return _act(
+        request,
+        fair,
+        lambda: services.meeting_request_withdraw(request=meeting_request, user=request.user),
+        _("You withdrew the meeting request."),
+    )
+
+
+@login_required
+@require_POST
+def demand_delete(request, fair_id: int, participant_id: int, demand_id: int):
+    fair = _fair(fair_id)
+    participant = _own_participant(request, fair, participant_id)
+    demand = participant.demands.filter(pk=demand_id).first()
+    if demand is None:
+        raise Http404("No such demand")
+    return _act(
+        request,
+        fair,
+        lambda: services.demand_delete(demand=demand, user=request.user),
+        _("You deleted the demand “%(title)s”.") % {"title": demand.title},
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, fair_id: int, participant_id: int):
+    fair = _fair(fair_id)
+    participant = _own_participant(request, fair, participant_id)
+    return _act(
+        request,
+        fair,
+        lambda: services.participant_withdraw(participant=participant, user=request.user),
+        _("The registration of %(name)s is withdrawn.") % {"name": participant.name},
+    )
+
+
 @login_required
 @require_POST
 def interest(request, fair_id: int, participant_id: int):
@@ -391,6 +447,13 @@ urlpatterns = [
     path("<int:fair_id>/cua-toi/<int:participant_id>/yeu-cau-gap/", request_meeting, name="request_meeting"),
     path("<int:fair_id>/cua-toi/<int:participant_id>/quan-tam/", interest, name="interest"),
     path("<int:fair_id>/yeu-cau-gap/<int:request_id>/tra-loi/", request_answer, name="request_answer"),
+    path("<int:fair_id>/yeu-cau-gap/<int:request_id>/rut-lai/", request_withdraw, name="request_withdraw"),
+    path(
+        "<int:fair_id>/cua-toi/<int:participant_id>/nhu-cau/<int:demand_id>/xoa/",
+        demand_delete,
+        name="demand_delete",
+    ),
+    path("<int:fair_id>/cua-toi/<int:participant_id>/rut-dang-ky/", withdraw, name="withdraw"),
     path("tham-gia/<int:participant_id>/lich/", schedule, name="schedule"),
     path("tham-gia/<int:participant_id>/lich.ics", schedule_ics, name="schedule_ics"),
     path("tham-gia/<int:participant_id>/the/", badge, name="badge"),

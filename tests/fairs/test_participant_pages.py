@@ -704,3 +704,55 @@ def test_the_participation_page_renders_in_english(client, fair, pair):
     assert "Connection conference" in html
     assert "Your participation" in html
     assert f"/en/hoi-cho-tham-gia/tham-gia/{buyer.pk}/the/" in html
+
+
+# --- taking things back -------------------------------------------------------------------------
+
+
+def test_the_requester_withdraws_a_waiting_request_and_no_one_else_can(client, fair, pair):
+    buyer, supplier = pair
+    meeting_request = services.meeting_request_create(requester=buyer, recipient=supplier, user=buyer.user)
+    url = reverse("fairs:request_withdraw", args=[fair.pk, meeting_request.pk])
+
+    client.force_login(supplier.user)
+    assert client.post(url).status_code == 403
+    client.force_login(buyer.user)
+    assert client.post(url).status_code == 302
+    meeting_request.refresh_from_db()
+    assert meeting_request.status == MeetingRequest.Status.WITHDRAWN
+    assert client.post(url).status_code == 400
+    # Withdrawn, the pair may ask again.
+    assert request_meeting(client, fair, buyer, supplier).status_code == 302
+
+
+def test_a_buyer_deletes_its_own_demand_only(client, fair, pair):
+    buyer, supplier = pair
+    demand = services.demand_create(
+        buyer=buyer.user,
+        participant=buyer,
+        data=services.DemandData(title="Gạo ST25", quantity=10, unit="kg"),
+    )
+    url = reverse("fairs:demand_delete", args=[fair.pk, buyer.pk, demand.pk])
+
+    client.force_login(supplier.user)
+    assert client.post(url).status_code == 403
+    client.force_login(buyer.user)
+    assert client.post(url).status_code == 302
+    assert not buyer.demands.exists()
+
+
+def test_withdrawing_a_registration_closes_its_waiting_requests(client, fair, pair, organiser):
+    buyer, supplier = pair
+    waiting = services.meeting_request_create(requester=buyer, recipient=supplier, user=buyer.user)
+    url = reverse("fairs:withdraw", args=[fair.pk, buyer.pk])
+
+    client.force_login(supplier.user)
+    assert client.post(url).status_code == 403
+    client.force_login(buyer.user)
+    assert client.post(url).status_code == 302
+
+    buyer.refresh_from_db()
+    waiting.refresh_from_db()
+    assert buyer.status == Participant.Status.WITHDRAWN
+    assert waiting.status == MeetingRequest.Status.WITHDRAWN
+    assert client.post(url).status_code == 400
