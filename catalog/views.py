@@ -1,11 +1,8 @@
 """Thin views for the catalogue and its search: translate the request, call selectors or the
 search service, render."""
 
-import io
 from urllib.parse import urlencode
 
-import qrcode
-import qrcode.image.svg
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -14,6 +11,7 @@ from django.utils.translation import gettext as _
 from . import search, selectors
 from .models import Category, CooperativePage
 from .places import UnknownProvince, resolve_province
+from .qr import qr_svg
 from .templatetags.catalog_tags import display_name, localize_path, vnd
 
 PRODUCTS_PER_PAGE = 24
@@ -54,15 +52,8 @@ def catalogue_listing(request, page, *, category: str | None, province: str | No
 
 def product_qr_code(request, product):
     """Traceability QR code: an SVG linking to the product's public page."""
-    image = qrcode.make(
-        product.full_url or request.build_absolute_uri(product.url),
-        image_factory=qrcode.image.svg.SvgPathImage,
-        box_size=10,
-        border=2,
-    )
-    buffer = io.BytesIO()
-    image.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    svg = qr_svg(product.full_url or request.build_absolute_uri(product.url))
+    response = HttpResponse(svg.encode("utf-8"), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 
