@@ -441,7 +441,7 @@ class PostgresText:
     """ts_rank over the weighted tsvector (name A, rest C), doubled for an exact marked match
     and for the words side by side; a vocabulary table for typos."""
 
-    def tsquery(self, terms: tuple[Term, ...], *, names_only: bool = False) -> str:
+    def tsquery(self, terms: tuple[Term, ...]) -> str:
         clauses = []
         for term in terms:
             phrases = []
@@ -449,14 +449,18 @@ class PostgresText:
                 prefix = term.prefix and phrase is term.folded
                 words = []
                 for position, word in enumerate(phrase, start=1):
-                    label = ("*" if prefix and position == len(phrase) else "") + ("A" if names_only else "")
+                    label = "*" if prefix and position == len(phrase) else ""
                     words.append(f"'{word}'" + (f":{label}" if label else ""))
                 phrases.append("(" + " & ".join(words) + ")")
             clauses.append("(" + " | ".join(phrases) + ")")
         return " & ".join(clauses)
 
     def match_condition(self, terms: tuple[Term, ...], *, names_only: bool = False) -> tuple[str, list]:
-        return "d.search_vector @@ to_tsquery('simple', %s)", [self.tsquery(terms, names_only=names_only)]
+        if names_only:
+            # The names-only vector of migration 0005: its index answers without rechecking
+            # the weighted vector, descriptions and all.
+            return "d.name_vector @@ to_tsquery('simple', %s)", [self.tsquery(terms)]
+        return "d.search_vector @@ to_tsquery('simple', %s)", [self.tsquery(terms)]
 
     def count_matches(self, connection, terms: tuple[Term, ...]) -> None:
         """PostgreSQL's planner estimates this itself."""
