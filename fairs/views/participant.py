@@ -243,6 +243,20 @@ def request_meeting(request, fair_id: int, participant_id: int):
     return redirect(reverse("fairs:mine", args=[fair.pk]) + f"#participant-{requester.pk}")
 
 
+def _act(request, fair: FairPage, action, *, done: str = "", to: str = ""):
+    """Run a service for the participation page: back to it with `done` on success, or the
+    page again with the refusal and a 400."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in _messages_of(error):
+            messages.error(request, message)
+        return _mine(request, fair, status=400)
+    if done:
+        messages.success(request, done)
+    return redirect(to or reverse("fairs:mine", args=[fair.pk]))
+
+
 @login_required
 @require_POST
 def request_answer(request, fair_id: int, request_id: int):
@@ -255,31 +269,14 @@ def request_answer(request, fair_id: int, request_id: int):
         messages.error(request, _("Accept or decline the request."))
         return _mine(request, fair, status=400)
     accept = form.cleaned_data["accept"]
-    try:
-        services.meeting_request_answer(request=meeting_request, user=request.user, accept=accept)
-    except ValidationError as error:
-        for message in _messages_of(error):
-            messages.error(request, message)
-        return _mine(request, fair, status=400)
-    messages.success(
+    return _act(
         request,
-        _("You accepted the meeting. The organisers will give it a time and a table.")
+        fair,
+        lambda: services.meeting_request_answer(request=meeting_request, user=request.user, accept=accept),
+        done=_("You accepted the meeting. The organisers will give it a time and a table.")
         if accept
         else _("You declined the meeting request."),
     )
-    return redirect("fairs:mine", fair.pk)
-
-
-def _act(request, fair: FairPage, action, done: str):
-    """Run a service for the participation page: its message on success, its refusal as a 400."""
-    try:
-        action()
-    except ValidationError as error:
-        for message in _messages_of(error):
-            messages.error(request, message)
-        return _mine(request, fair, status=400)
-    messages.success(request, done)
-    return redirect("fairs:mine", fair.pk)
 
 
 @login_required
@@ -293,7 +290,7 @@ def request_withdraw(request, fair_id: int, request_id: int):
         request,
         fair,
         lambda: services.meeting_request_withdraw(request=meeting_request, user=request.user),
-        _("You withdrew the meeting request."),
+        done=_("You withdrew the meeting request."),
     )
 
 
@@ -309,7 +306,7 @@ def demand_delete(request, fair_id: int, participant_id: int, demand_id: int):
         request,
         fair,
         lambda: services.demand_delete(demand=demand, user=request.user),
-        _("You deleted the demand “%(title)s”.") % {"title": demand.title},
+        done=_("You deleted the demand “%(title)s”.") % {"title": demand.title},
     )
 
 
@@ -322,7 +319,7 @@ def withdraw(request, fair_id: int, participant_id: int):
         request,
         fair,
         lambda: services.participant_withdraw(participant=participant, user=request.user),
-        _("The registration of %(name)s is withdrawn.") % {"name": participant.name},
+        done=_("The registration of %(name)s is withdrawn.") % {"name": participant.name},
     )
 
 
@@ -337,18 +334,17 @@ def interest(request, fair_id: int, participant_id: int):
     other = selectors.recipient_in(fair, form.cleaned_data["other"])
     if other is None:
         raise Http404("No such participant at this fair")
-    try:
-        services.participant_set_interest(
+    return _act(
+        request,
+        fair,
+        lambda: services.participant_set_interest(
             participant=participant,
             other=other,
             user=request.user,
             interested=form.cleaned_data["interested"],
-        )
-    except ValidationError as error:
-        for message in _messages_of(error):
-            messages.error(request, message)
-        return _mine(request, fair, status=400)
-    return redirect(reverse("fairs:mine", args=[fair.pk]) + f"#participant-{participant.pk}")
+        ),
+        to=reverse("fairs:mine", args=[fair.pk]) + f"#participant-{participant.pk}",
+    )
 
 
 # --- schedule, calendar file and badge ---------------------------------------------------------
