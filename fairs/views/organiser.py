@@ -46,10 +46,6 @@ def _organised_fair(request, fair_id: int) -> FairPage:
     return fair
 
 
-def _error_messages(error: ValidationError) -> list[str]:
-    return list(error.messages)
-
-
 def _back(request, default: str) -> str:
     """The page a form came from (a local `next`), else `default`."""
     target = request.POST.get("next", "")
@@ -121,7 +117,7 @@ def status(request, fair_id: int):
         try:
             fair = services.fair_set_status(fair=fair, status=form.cleaned_data["status"], user=request.user)
         except ValidationError as error:
-            for message in _error_messages(error):
+            for message in error.messages:
                 messages.error(request, message)
             return redirect(dashboard)
         messages.success(request, _("The fair is now: %(status)s.") % {"status": fair.get_status_display()})
@@ -207,7 +203,7 @@ def meeting_new(request, fair_id: int):
                 weight=form.cleaned_data["weight"],
             )
         except ValidationError as error:
-            form.add_error(None, ValidationError(_error_messages(error)))
+            form.add_error(None, ValidationError(error.messages))
         else:
             messages.success(request, _("The meeting is arranged. Run the scheduler to give it a slot."))
             return redirect("fairs:meeting", fair_id=fair.pk, meeting_id=meeting.pk)
@@ -226,7 +222,7 @@ def schedule_run(request, fair_id: int):
                 fair=fair, user=request.user, time_limit=form.cleaned_data["time_limit"]
             )
         except ValidationError as error:
-            form.add_error(None, ValidationError(_error_messages(error)))
+            form.add_error(None, ValidationError(error.messages))
         else:
             request.session[session_key] = dataclasses.asdict(outcome)
             messages.success(
@@ -267,7 +263,7 @@ def pin(request, fair_id: int):
     try:
         services.meeting_pin(meeting=meeting, user=request.user, slot_key=slot_key)
     except ValidationError as error:
-        for message in _error_messages(error):
+        for message in error.messages:
             messages.error(request, message)
     else:
         if slot_key is None:
@@ -316,7 +312,7 @@ def check_in(request, fair_id: int):
                 fair=fair, code=form.cleaned_data["code"], user=request.user
             )
         except ValidationError as error:
-            form.add_error("code", ValidationError(_error_messages(error)))
+            form.add_error("code", ValidationError(error.messages))
         else:
             request.session[session_key] = participant.pk
             messages.success(request, _("Checked in: %(name)s.") % {"name": participant.name})
@@ -374,7 +370,7 @@ def meeting(request, fair_id: int, meeting_id: int):
                         note=outcome_form.cleaned_data["note"],
                     )
                 except ValidationError as error:
-                    outcome_form.add_error(None, ValidationError(_error_messages(error)))
+                    outcome_form.add_error(None, ValidationError(error.messages))
                 else:
                     messages.success(request, _("The meeting's outcome is recorded."))
                     return redirect("fairs:meeting", fair_id=fair.pk, meeting_id=meeting.pk)
@@ -399,7 +395,7 @@ def meeting(request, fair_id: int, meeting_id: int):
                         ),
                     )
                 except ValidationError as error:
-                    agreement_form.add_error(None, ValidationError(_error_messages(error)))
+                    agreement_form.add_error(None, ValidationError(error.messages))
                 else:
                     messages.success(request, _("The agreement is recorded."))
                     return redirect("fairs:meeting", fair_id=fair.pk, meeting_id=meeting.pk)

@@ -32,10 +32,6 @@ def _fair(fair_id: int) -> FairPage:
     return fair
 
 
-def _messages_of(error: ValidationError) -> list[str]:
-    return [str(message) for message in error.messages]
-
-
 def _own_participant(request, fair: FairPage, participant_id: int) -> Participant:
     participant = fair.participants.filter(pk=participant_id).select_related("cooperative").first()
     if participant is None:
@@ -95,7 +91,7 @@ def _register_with(request, fair, *, form, representatives, submit, template, ex
         try:
             participant = submit(form.data_for_service(rows))
         except ValidationError as error:
-            for message in _messages_of(error):
+            for message in error.messages:
                 form.add_error(None, message)
         else:
             messages.success(
@@ -203,7 +199,7 @@ def demand_add(request, fair_id: int, participant_id: int):
         try:
             services.demand_create(buyer=request.user, participant=participant, data=form.data_for_service())
         except ValidationError as error:
-            for message in _messages_of(error):
+            for message in error.messages:
                 form.add_error(None, message)
         else:
             messages.success(request, _("Your demand is posted."))
@@ -236,7 +232,7 @@ def request_meeting(request, fair_id: int, participant_id: int):
             product=product,
         )
     except ValidationError as error:
-        for message in _messages_of(error):
+        for message in error.messages:
             messages.error(request, message)
         return _mine(request, fair, status=400)
     messages.success(request, _("Your meeting request was sent to %(name)s.") % {"name": recipient.name})
@@ -249,7 +245,7 @@ def _act(request, fair: FairPage, action, *, done: str = "", to: str = ""):
     try:
         action()
     except ValidationError as error:
-        for message in _messages_of(error):
+        for message in error.messages:
             messages.error(request, message)
         return _mine(request, fair, status=400)
     if done:
