@@ -1,0 +1,69 @@
+"""Writes for fairs, one module per entity: the fair itself, registration, demands, meeting
+requests and meetings, scheduling, and agreements.
+
+Bad input raises ValidationError with a message for the person who sent it and changes
+nothing; acting for someone else raises PermissionDenied. Views, the API, the demo data
+and the tests all write through here, by the names this package exports.
+"""
+
+from .agreements import AgreementData, agreement_record, meeting_record_outcome
+from .demands import DemandData, demand_create, demand_delete
+from .fairs import (
+    STATUS_MOVES,
+    SessionData,
+    check_sessions,
+    fair_create,
+    fair_grant_organiser_access,
+    fair_refresh_matches,
+    fair_set_status,
+)
+from .meetings import (
+    meeting_create,
+    meeting_pin,
+    meeting_request_answer,
+    meeting_request_create,
+    meeting_request_withdraw,
+)
+from .registration import (
+    RegistrationData,
+    RepresentativeData,
+    participant_check_in,
+    participant_decide,
+    participant_register_buyer,
+    participant_register_cooperative,
+    participant_set_interest,
+    participant_withdraw,
+)
+from .scheduling import ScheduleOutcome, fair_schedule, schedule_instance
+
+__all__ = [
+    "STATUS_MOVES",
+    "AgreementData",
+    "DemandData",
+    "RegistrationData",
+    "RepresentativeData",
+    "ScheduleOutcome",
+    "SessionData",
+    "agreement_record",
+    "check_sessions",
+    "demand_create",
+    "demand_delete",
+    "fair_create",
+    "fair_grant_organiser_access",
+    "fair_refresh_matches",
+    "fair_schedule",
+    "fair_set_status",
+    "meeting_create",
+    "meeting_pin",
+    "meeting_record_outcome",
+    "meeting_request_answer",
+    "meeting_request_create",
+    "meeting_request_withdraw",
+    "participant_check_in",
+    "participant_decide",
+    "participant_register_buyer",
+    "participant_register_cooperative",
+    "participant_set_interest",
+    "participant_withdraw",
+    "schedule_instance",
+]

@@ -1,0 +1,109 @@
+"""Writes for scheduling a fair's meetings into its slots and tables through the pure solver."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fairs import notifications, permissions
+from fairs.models import (
+    FairPage,
+    Meeting,
+    Participant,
+)
+from fairs.scheduling import PinnedConflict, solve
+
+Status = FairPage.Status
+
+# --- scheduling --------------------------------------------------------------------------------
+
+
+def schedule_instance(fair: FairPage) -> dict:
+    """The solver's plain instance for the fair's meetings between approved participants."""
+    slots = fair.slots()
+    meetings = list(
+        Meeting.objects.filter(fair=fair)
+        .exclude(participants__status__in=["pending", "rejected", "withdrawn"])
+        .prefetch_related("participants")
+        .order_by("pk")
+    )
+    people = {p.pk: p for meeting in meetings for p in meeting.participants.all()}
+    instance = {
+        "slots": [slot.key for slot in slots],
+        "tables": {slot.key: slot.tables for slot in slots},
+        "participants": [
+            {"id": str(pk), **({"available": p.available_slots} if p.available_slots else {})}
+            for pk, p in sorted(people.items())
+        ],
+        "meetings": [
+            {
+                "id": str(m.pk),
+                "participants": [str(p.pk) for p in m.participants.all()],
+                "weight": m.weight,
+                **({"pinned_slot": m.slot_key} if m.pinned else {}),
+            }
+            for m in meetings
+        ],
+    }
+    if fair.max_meetings_per_participant:
+        instance["max_meetings_per_participant"] = fair.max_meetings_per_participant
+    return instance
+
+
+@dataclass(frozen=True)
+class ScheduleOutcome:
+    scheduled: int
+    unscheduled: int
+    objective: float
+    upper_bound: float | None
+    solver: str
+    seconds: float
+
+
+@transaction.atomic
+def fair_schedule(*, fair: FairPage, user, time_limit: float = 10.0) -> ScheduleOutcome:
+    """Run the solver over the fair's meetings and write each one's slot and table.
+
+    Pinned meetings keep their slots. Pins that cannot all be honoured raise
+    ValidationError naming the meetings, and nothing changes.
+    """
+    if not permissions.is_organiser(user, fair):
+        raise PermissionDenied(_("Only the fair's organisers can schedule meetings."))
+    fair.refresh_from_db(fields=["status"])
+    if fair.status not in (Status.SCHEDULING, Status.RUNNING):
+        raise ValidationError(_("Start scheduling first: meeting requests must be closed."))
+    instance = schedule_instance(fair)
+    if not instance["slots"]:
+        raise ValidationError(_("The fair has no meeting sessions to schedule into."))
+    try:
+        schedule = solve(instance, time_limit=time_limit)
+    except PinnedConflict as error:
+        raise ValidationError(str(error)) from error
+    placed = {int(a["meeting"]): (a["slot"], a["table"]) for a in schedule["assignments"]}
+    meetings = list(Meeting.objects.filter(fair=fair).select_for_update())
+    for meeting in meetings:
+        meeting.slot_key, meeting.table = placed.get(meeting.pk, ("", None))
+        if not meeting.slot_key:
+            meeting.pinned = False
+    # Clear first: the unique (slot, table) constraint must hold after every row, not only at the end.
+    Meeting.objects.filter(fair=fair).update(table=None)
+    Meeting.objects.bulk_update(meetings, ["slot_key", "table", "pinned"])
+    notifications.schedule_ready(
+        list(
+            Participant.objects.filter(
+                fair=fair, status=Participant.Status.APPROVED, meetings__slot_key__gt=""
+            )
+            .distinct()
+            .prefetch_related("representatives")
+            .select_related("user", "fair")
+        )
+    )
+    return ScheduleOutcome(
+        scheduled=len(schedule["assignments"]),
+        unscheduled=len(schedule["unscheduled"]),
+        objective=schedule["objective"],
+        upper_bound=schedule["upper_bound"],
+        solver=schedule["solver"],
+        seconds=schedule["seconds"],
+    )
