@@ -7,6 +7,8 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
+        from . import converters
         from .search import signals
 
+        converters.register()
         signals.connect()

@@ -93,7 +93,7 @@ def product_stock_header_button(page, user, view_name, next_url=None):
 
 @hooks.register("register_admin_urls")
 def register_product_stock_url():
-    return [path("catalog/stock/<int:page_id>/", ProductStockView.as_view(), name="catalog_product_stock")]
+    return [path("catalog/stock/<id:page_id>/", ProductStockView.as_view(), name="catalog_product_stock")]
 
 
 class SuperuserOnlyPermissionPolicy(BasePermissionPolicy):

@@ -6,9 +6,10 @@ nothing; acting for someone else raises PermissionDenied. Views, the API, the de
 and the tests all write through here, by the names this package exports.
 """
 
-from .agreements import AgreementData, agreement_record, meeting_record_outcome
+from .agreements import MAX_DOCUMENT_BYTES, AgreementData, agreement_record, meeting_record_outcome
 from .demands import DemandData, demand_create, demand_delete
 from .fairs import (
+    ORGANISER_PAGE_PERMISSIONS,
     STATUS_MOVES,
     SessionData,
     check_sessions,
@@ -37,6 +38,8 @@ from .registration import (
 from .scheduling import ScheduleOutcome, fair_schedule, schedule_instance
 
 __all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "ORGANISER_PAGE_PERMISSIONS",
     "STATUS_MOVES",
     "AgreementData",
     "DemandData",

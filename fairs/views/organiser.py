@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -422,17 +422,3 @@ def meeting(request, fair_id: int, meeting_id: int):
         },
         status=400 if (outcome_form.errors or agreement_form.errors) else 200,
     )
-
-
-urlpatterns = [
-    path("<int:fair_id>/to-chuc/", organise, name="organise"),
-    path("<int:fair_id>/to-chuc/nguoi-tham-gia/", participants, name="participants"),
-    path("<int:fair_id>/to-chuc/duyet/", decide, name="decide"),
-    path("<int:fair_id>/to-chuc/trang-thai/", status, name="status"),
-    path("<int:fair_id>/to-chuc/cuoc-gap-moi/", meeting_new, name="meeting_new"),
-    path("<int:fair_id>/to-chuc/xep-lich/", schedule_run, name="schedule_run"),
-    path("<int:fair_id>/to-chuc/ghim/", pin, name="pin"),
-    path("<int:fair_id>/to-chuc/so-do-ban/", table_plan, name="table_plan"),
-    path("<int:fair_id>/to-chuc/check-in/", check_in, name="check_in"),
-    path("<int:fair_id>/cuoc-gap/<int:meeting_id>/", meeting, name="meeting"),
-]

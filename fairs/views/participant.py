@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -412,29 +412,3 @@ def badge(request, participant_id: int):
             "qr_svg": mark_safe(inline_qr_svg(participant.badge_code)),  # noqa: S308
         },
     )
-
-
-urlpatterns = [
-    path("<int:fair_id>/dang-ky/", register, name="register"),
-    path("<int:fair_id>/dang-ky/nguoi-mua/", register_buyer, name="register_buyer"),
-    path(
-        "<int:fair_id>/dang-ky/hop-tac-xa/<int:cooperative_id>/",
-        register_cooperative,
-        name="register_cooperative",
-    ),
-    path("<int:fair_id>/cua-toi/", mine, name="mine"),
-    path("<int:fair_id>/cua-toi/<int:participant_id>/nhu-cau/", demand_add, name="demand_add"),
-    path("<int:fair_id>/cua-toi/<int:participant_id>/yeu-cau-gap/", request_meeting, name="request_meeting"),
-    path("<int:fair_id>/cua-toi/<int:participant_id>/quan-tam/", interest, name="interest"),
-    path("<int:fair_id>/yeu-cau-gap/<int:request_id>/tra-loi/", request_answer, name="request_answer"),
-    path("<int:fair_id>/yeu-cau-gap/<int:request_id>/rut-lai/", request_withdraw, name="request_withdraw"),
-    path(
-        "<int:fair_id>/cua-toi/<int:participant_id>/nhu-cau/<int:demand_id>/xoa/",
-        demand_delete,
-        name="demand_delete",
-    ),
-    path("<int:fair_id>/cua-toi/<int:participant_id>/rut-dang-ky/", withdraw, name="withdraw"),
-    path("tham-gia/<int:participant_id>/lich/", schedule, name="schedule"),
-    path("tham-gia/<int:participant_id>/lich.ics", schedule_ics, name="schedule_ics"),
-    path("tham-gia/<int:participant_id>/the/", badge, name="badge"),
-]

@@ -7,7 +7,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -120,10 +119,3 @@ def report_xlsx(request, fair: FairPage):
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, _filename(fair, "xlsx"))
     return response
-
-
-urlpatterns = [
-    path("<int:fair_id>/bao-cao/", report, name="report"),
-    path("<int:fair_id>/bao-cao.csv", report_csv, name="report_csv"),
-    path("<int:fair_id>/bao-cao.xlsx", report_xlsx, name="report_xlsx"),
-]
