@@ -15,22 +15,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import imports
-from .models import CooperativePage
+from .permissions import may_import_products, staffed_cooperatives
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Every listing is submitted for review one by one; beyond this an operator should run the command.
 MAX_UPLOAD_ROWS = 500
-
-
-def managed_cooperatives(user):
-    """The cooperatives whose listings `user` may import: their staff groups', or all for superusers."""
-    if user.is_superuser:
-        return CooperativePage.objects.all()
-    return CooperativePage.objects.filter(staff_group__user=user)
-
-
-def may_import(user) -> bool:
-    return user.is_active and (user.is_superuser or managed_cooperatives(user).exists())
 
 
 class ProductImportForm(forms.Form):
@@ -59,7 +48,7 @@ class ProductImportView(WagtailAdminTemplateMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         # Wagtail turns PermissionDenied into a redirect to the dashboard; answer 403 plainly.
-        if not may_import(request.user):
+        if not may_import_products(request.user):
             return HttpResponseForbidden(_("Only the staff of a cooperative can import its products."))
         return super().dispatch(request, *args, **kwargs)
 
@@ -70,7 +59,7 @@ class ProductImportView(WagtailAdminTemplateMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["columns"] = imports.PRODUCT_COLUMNS
         user = self.request.user
-        context["cooperatives"] = [] if user.is_superuser else managed_cooperatives(user).order_by("title")
+        context["cooperatives"] = [] if user.is_superuser else staffed_cooperatives(user).order_by("title")
         context["max_rows"] = MAX_UPLOAD_ROWS
         return context
 
@@ -82,7 +71,7 @@ class ProductImportView(WagtailAdminTemplateMixin, FormView):
                 upload,
                 filename=upload.name,
                 submit=True,
-                managed=None if user.is_superuser else list(managed_cooperatives(user)),
+                managed=None if user.is_superuser else list(staffed_cooperatives(user)),
                 user=user,
                 max_rows=MAX_UPLOAD_ROWS,
             )
@@ -97,7 +86,7 @@ import_products_view = ProductImportView.as_view()
 
 class ProductImportMenuItem(MenuItem):
     def is_shown(self, request):
-        return may_import(request.user)
+        return may_import_products(request.user)
 
 
 def menu_item() -> ProductImportMenuItem:

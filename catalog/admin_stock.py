@@ -18,12 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import selectors, services
 from .models import ProductPage
-
-
-def product_stock_user_can_edit(user, page) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or page.permissions_for_user(user).can_edit()
+from .permissions import may_edit_stock
 
 
 class ProductStockForm(forms.Form):
@@ -49,7 +44,7 @@ class ProductStockView(WagtailAdminTemplateMixin, FormView):
 
     def dispatch(self, request, page_id, *args, **kwargs):
         self.product = get_object_or_404(ProductPage, pk=page_id)
-        if not product_stock_user_can_edit(request.user, self.product):
+        if not may_edit_stock(request.user, self.product):
             raise PermissionDenied
         return super().dispatch(request, page_id, *args, **kwargs)
 

@@ -32,6 +32,7 @@ from wagtail.users.models import UserProfile
 from .models import Alliance, CooperativePage, OcopCertificate
 from .models.moderation import responsible_province_id
 from .models.products import OCOP_EXPIRING_DAYS
+from .permissions import alliance_staff_users, cooperative_staff_users
 
 
 @dataclass(frozen=True)
@@ -66,20 +67,7 @@ def responsible_reviewers(province_id: str | None):
     covering = Q(provinces=province_id)
     if not Alliance.objects.filter(kind=Alliance.Kind.PROVINCIAL, provinces=province_id).exists():
         covering |= Q(kind=Alliance.Kind.NATIONAL)
-    groups = Alliance.objects.filter(covering).values("staff_group")
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_superuser=False, groups__in=groups)
-        .exclude(email="")
-        .distinct()
-        .order_by("email")
-    )
-
-
-def cooperative_staff(cooperative: CooperativePage):
-    if cooperative.staff_group_id is None:
-        return get_user_model().objects.none()
-    return cooperative.staff_group.user_set.filter(is_active=True).exclude(email="").order_by("email")
+    return alliance_staff_users(Alliance.objects.filter(covering))
 
 
 def _cooperative_of(page: Page) -> CooperativePage | None:
@@ -172,7 +160,7 @@ def _outcome_recipients(workflow_state: WorkflowState, notification: str, *, use
     cooperative = _cooperative_of(page) if isinstance(page, Page) else None
     if cooperative is None:
         return page, []
-    recipients = cooperative_staff(cooperative)
+    recipients = cooperative_staff_users(cooperative)
     if user is not None and user.is_authenticated:
         recipients = recipients.exclude(pk=user.pk)
     requester = workflow_state.requested_by
@@ -252,7 +240,7 @@ def ocop_certificates_due_for_notice(*, today: datetime.date, within_days: int):
 
 def cooperative_addresses(cooperative: CooperativePage) -> list[str]:
     """The cooperative's own address and its staff's, each once whatever its case."""
-    addresses = [cooperative.email, *cooperative_staff(cooperative).values_list("email", flat=True)]
+    addresses = [cooperative.email, *cooperative_staff_users(cooperative).values_list("email", flat=True)]
     unique: dict[str, str] = {}
     for address in addresses:
         if address:

@@ -19,6 +19,7 @@ from .models import (
     ProductPage,
     Province,
 )
+from .permissions import staffing
 
 # The rendition a product card shows; templates/includes/product_card.html uses the same spec.
 CARD_IMAGE_SPEC = "fill-400x300|format-webp"
@@ -235,7 +236,7 @@ def api_products_visible_to(user):
         if user.is_authenticated and user.is_active:
             # By tree position, not the denormalised `cooperative` key: a page saved as a
             # draft skips full_clean(), so a never-published product may not have it set.
-            own_paths = CooperativePage.objects.filter(staff_group__in=user.groups.all()).values_list(
+            own_paths = CooperativePage.objects.filter(pk__in=staffing(user).cooperative_ids).values_list(
                 "path", flat=True
             )
             for path in own_paths:

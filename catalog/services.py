@@ -37,6 +37,7 @@ from .models import (
     Ward,
 )
 from .models.products import ocop_default_expiry
+from .permissions import forget_staffing
 
 COOPERATIVE_PAGE_PERMISSIONS = ("add", "change", "lock")
 COOPERATIVE_IMAGE_PERMISSIONS = ("add_image", "change_image", "choose_image")
@@ -78,6 +79,7 @@ def alliance_create(
 @transaction.atomic
 def alliance_add_staff(*, alliance: Alliance, user) -> None:
     user.groups.add(alliance.staff_group)
+    forget_staffing(user)
 
 
 # --- cooperatives ------------------------------------------------------------------------------
@@ -119,6 +121,7 @@ def cooperative_add_staff(*, cooperative: CooperativePage, user) -> None:
     if cooperative.staff_group_id is None:
         cooperative_provision_access(cooperative=cooperative)
     user.groups.add(cooperative.staff_group)
+    forget_staffing(user)
 
 
 def _catalogue() -> CatalogueIndexPage:

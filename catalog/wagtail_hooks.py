@@ -2,9 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -14,13 +12,12 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import services
+from . import permissions, services
 from .admin_import import import_products_view
 from .admin_import import menu_item as product_import_menu_item
-from .admin_stock import ProductStockView, product_stock_user_can_edit
+from .admin_stock import ProductStockView
 from .models import Alliance, Category, CooperativePage, ProductPage, SearchSynonym
 
 # === Access, moderation and stock (permissions block) =========================================
@@ -78,7 +75,7 @@ class ProductStockMenuItem(PageMenuItem):
     url_name = "catalog_product_stock"
 
     def is_shown(self, user):
-        return self.page.specific_class is ProductPage and product_stock_user_can_edit(user, self.page)
+        return self.page.specific_class is ProductPage and permissions.may_edit_stock(user, self.page)
 
 
 @hooks.register("register_page_listing_more_buttons")
@@ -96,24 +93,8 @@ def register_product_stock_url():
     return [path("catalog/stock/<id:page_id>/", ProductStockView.as_view(), name="catalog_product_stock")]
 
 
-class SuperuserOnlyPermissionPolicy(BasePermissionPolicy):
-    """Reference data (alliances and their provinces, categories) is managed by administrators only."""
-
-    def user_has_permission(self, user, action):
-        return user.is_active and user.is_superuser
-
-    def user_has_any_permission(self, user, actions):
-        return user.is_active and user.is_superuser
-
-    def users_with_any_permission(self, actions):
-        return get_user_model().objects.filter(is_active=True, is_superuser=True)
-
-    def users_with_permission(self, action):
-        return self.users_with_any_permission([action])
-
-
-register_permission_policy(Alliance, SuperuserOnlyPermissionPolicy(Alliance))
-register_permission_policy(Category, SuperuserOnlyPermissionPolicy(Category))
+register_permission_policy(Alliance, permissions.SuperuserOnlyPermissionPolicy(Alliance))
+register_permission_policy(Category, permissions.SuperuserOnlyPermissionPolicy(Category))
 
 
 class AllianceCreateView(CreateView):
@@ -192,28 +173,7 @@ def register_product_import_menu_item():
 # Alliance staff keep the list of words buyers use for the same thing (cafe = cà phê = coffee).
 
 
-class AllianceStaffPermissionPolicy(SuperuserOnlyPermissionPolicy):
-    """Administrators and the staff of any alliance."""
-
-    def _allowed(self, user) -> bool:
-        return user.is_active and (user.is_superuser or user.groups.filter(alliance__isnull=False).exists())
-
-    def user_has_permission(self, user, action):
-        return self._allowed(user)
-
-    def user_has_any_permission(self, user, actions):
-        return self._allowed(user)
-
-    def users_with_any_permission(self, actions):
-        return (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(models.Q(is_superuser=True) | models.Q(groups__alliance__isnull=False))
-            .distinct()
-        )
-
-
-register_permission_policy(SearchSynonym, AllianceStaffPermissionPolicy(SearchSynonym))
+register_permission_policy(SearchSynonym, permissions.AllianceStaffPermissionPolicy(SearchSynonym))
 
 
 class SearchSynonymViewSet(ModelViewSet):

@@ -30,9 +30,9 @@ class FairPageForm(WagtailAdminPageForm):
         user = self.for_user
         if user is None or user.is_superuser:
             return
-        from catalog.models import Alliance
+        from catalog.permissions import staffing
 
-        own = set(Alliance.objects.filter(staff_group__user=user).values_list("pk", flat=True))
+        own = staffing(user).alliance_ids
         chosen = {a.pk for a in [cleaned.get("lead_organiser"), *(cleaned.get("co_organisers") or ())] if a}
         if not own & chosen:
             self.add_error("lead_organiser", _("Your alliance must lead or co-organise the fair."))

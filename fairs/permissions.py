@@ -9,19 +9,13 @@
 
 from django.db.models import Q
 
+from catalog.permissions import is_cooperative_staff, staffing
+
 from .models import FairPage, Participant
 
 
 def _alliance_ids(user) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    if not hasattr(user, "_fair_alliance_ids"):
-        from catalog.models import Alliance
-
-        user._fair_alliance_ids = set(
-            Alliance.objects.filter(staff_group__user=user).values_list("pk", flat=True)
-        )
-    return user._fair_alliance_ids
+    return set(staffing(user).alliance_ids)
 
 
 def is_organiser(user, fair: FairPage) -> bool:
@@ -73,14 +67,10 @@ def participants_of(user, fair: FairPage):
         return Participant.objects.none()
     return Participant.objects.filter(fair=fair).filter(
         Q(role=Participant.Role.BUYER, user=user)
-        | Q(role=Participant.Role.COOPERATIVE, cooperative__staff_group__user=user)
+        | Q(role=Participant.Role.COOPERATIVE, cooperative_id__in=staffing(user).cooperative_ids)
     )
 
 
 def is_staff_of(user, cooperative) -> bool:
     """Whether `user` is on the staff of `cooperative` (and so may register it)."""
-    return (
-        user.is_authenticated
-        and cooperative.staff_group_id is not None
-        and user.groups.filter(pk=cooperative.staff_group_id).exists()
-    )
+    return is_cooperative_staff(user, cooperative)

@@ -34,10 +34,12 @@ def reviewer_province_ids(user) -> set[str] | None:
         return None
     cache_attr = "_reviewer_province_ids"
     if not hasattr(user, cache_attr):
+        from catalog.permissions import staffed_alliances
+
         from .alliances import Alliance
         from .places import Province
 
-        alliances = list(Alliance.objects.filter(staff_group__user=user).prefetch_related("provinces"))
+        alliances = list(staffed_alliances(user).prefetch_related("provinces"))
         provinces: set[str] = set()
         for alliance in alliances:
             provinces.update(p.code for p in alliance.provinces.all())

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from catalog.models import CooperativePage
+from catalog.permissions import staffing
 from catalog.selectors import public_products, with_card_images
 
 from .. import permissions
@@ -95,13 +96,11 @@ def fair_page_context(*, fair: FairPage, user) -> dict:
 # --- the participant's own pages ----------------------------------------------------------------
 
 
-def staffed_cooperatives(user):
+def registrable_cooperatives(user):
     """The verified cooperatives `user` is on the staff of (and so may register at a fair)."""
-    if not user.is_authenticated:
-        return CooperativePage.objects.none()
     return (
         CooperativePage.objects.filter(
-            staff_group__user=user, verification=CooperativePage.Verification.VERIFIED
+            pk__in=staffing(user).cooperative_ids, verification=CooperativePage.Verification.VERIFIED
         )
         .select_related("province")
         .order_by("title", "pk")

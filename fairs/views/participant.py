@@ -57,7 +57,7 @@ def register(request, fair_id: int):
     registered_cooperatives = {p.cooperative_id for p in registered if p.cooperative_id}
     cooperatives = [
         (cooperative, cooperative.pk in registered_cooperatives)
-        for cooperative in selectors.staffed_cooperatives(request.user)
+        for cooperative in selectors.registrable_cooperatives(request.user)
     ]
     return render(
         request,
@@ -127,7 +127,7 @@ def register_buyer(request, fair_id: int):
 @require_http_methods(["GET", "POST"])
 def register_cooperative(request, fair_id: int, cooperative_id: int):
     fair = _fair(fair_id)
-    cooperative = selectors.staffed_cooperatives(request.user).filter(pk=cooperative_id).first()
+    cooperative = selectors.registrable_cooperatives(request.user).filter(pk=cooperative_id).first()
     if cooperative is None:
         raise Http404("Not one of your cooperatives")
     data = request.POST if request.method == "POST" else None
