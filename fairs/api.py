@@ -1,8 +1,9 @@
-"""Fairs API under /api/v1/fairs (§6): the public programme, and a participant's own day.
+"""Fairs API under /api/v1/fairs: the public programme, and a participant's own day.
 
-Thin, as the rest of the API: the routes parse input, look things up within the fair, and
-call fairs.services for every write. Errors answer {"detail": message}: ValidationError from
-a service is 400, PermissionDenied 403, an unknown or unpublished id 404, no session 401.
+Thin, as the rest of the API: the routes parse input, read through fairs.selectors.api and
+call fairs.services for every write. They catch nothing: config/api.py turns a service's
+ValidationError into 400, PermissionDenied into 403 and an unknown or unpublished id
+(DoesNotExist) into 404, each as {"detail": message}; no session is 401.
 Query and body parameters are checked by their schema (config/api.py makes those 400s), and
 ids are bounded so no database is asked about a number it cannot hold.
 """
@@ -11,21 +12,18 @@ import datetime
 import math
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from catalog.models import ProductPage
 from catalog.places import UnknownProvince, province_code_for
 from catalog.schemas import ErrorOut, ProvinceOut
 
-from . import permissions, services
-from .models import BuyerDemand, FairPage, Meeting, MeetingRequest, Participant
+from . import services
+from .models import FairPage, Meeting, MeetingRequest, Participant
+from .selectors import api as selectors
 
 router = Router(tags=["fairs"])
 
@@ -207,26 +205,6 @@ def _fair_out(request: HttpRequest, fair: FairPage) -> dict:
     }
 
 
-def _fairs():
-    return (
-        FairPage.objects.live()
-        .public()
-        .select_related("lead_organiser")
-        .prefetch_related("co_organisers", "provinces")
-    )
-
-
-def _live_fair(fair_id: int, queryset=None) -> FairPage:
-    fair = (queryset if queryset is not None else _fairs()).filter(pk=fair_id).first()
-    if fair is None:
-        raise HttpError(404, _("No published fair with id %(id)s.") % {"id": fair_id})
-    return fair
-
-
-def _message(error: ValidationError) -> str:
-    return " ".join(error.messages) or _("Invalid input.")
-
-
 def _brief(participant: Participant) -> dict:
     return {"id": participant.pk, "name": participant.name, "role": participant.role}
 
@@ -269,17 +247,13 @@ def fair_list(
     page: int = Query(1, ge=1, le=1_000_000),
     page_size: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ):
-    fairs = _fairs().order_by("starts_on", "pk")
-    if status:
-        fairs = fairs.filter(status=status)
-    if upcoming:
-        fairs = fairs.filter(ends_on__gte=timezone.localdate())
+    code = None
     if province:
         try:
             code = province_code_for(province)
         except UnknownProvince as error:
             raise HttpError(400, str(error)) from error
-        fairs = fairs.filter(Q(provinces=code) | Q(provinces=None)).distinct()
+    fairs = selectors.fair_list(status=status, upcoming=upcoming, province_code=code)
     total = fairs.count()
     last_page = max(1, math.ceil(total / page_size))
     if page > last_page:
@@ -297,19 +271,8 @@ def fair_list(
     summary="One published fair, with its sessions and slots and its approved cooperatives",
 )
 def fair_detail(request, fair_id: int = FairId):
-    fair = _live_fair(fair_id, _fairs().prefetch_related("sessions"))
-    exhibitors = (
-        Participant.objects.filter(
-            fair=fair, role=Participant.Role.COOPERATIVE, status=Participant.Status.APPROVED
-        )
-        .select_related("cooperative", "cooperative__province")
-        .prefetch_related(
-            Prefetch(
-                "showcased_products", queryset=ProductPage.objects.live().public().order_by("title", "pk")
-            )
-        )
-        .order_by("name", "pk")
-    )
+    fair = selectors.published_fair(fair_id, details=True)
+    exhibitors = selectors.exhibitors(fair)
     sessions = sorted(fair.sessions.all(), key=lambda s: (s.first_start, s.pk))
     return {
         **_fair_out(request, fair),
@@ -355,23 +318,9 @@ def fair_detail(request, fair_id: int = FairId):
     summary="Your registrations at a fair, with your schedule and meeting requests",
 )
 def fair_me(request, fair_id: int = FairId):
-    fair = _live_fair(fair_id, FairPage.objects.live().public().prefetch_related("sessions"))
+    fair = selectors.published_fair(fair_id, details=True)
     slots = {slot.key: slot for slot in fair.slots()}
-    registrations = (
-        permissions.participants_of(request.user, fair)
-        .prefetch_related(
-            Prefetch("meetings", queryset=Meeting.objects.prefetch_related("participants")),
-            Prefetch(
-                "requests_sent",
-                queryset=MeetingRequest.objects.select_related("requester", "recipient"),
-            ),
-            Prefetch(
-                "requests_received",
-                queryset=MeetingRequest.objects.select_related("requester", "recipient"),
-            ),
-        )
-        .order_by("role", "pk")
-    )
+    registrations = selectors.registrations_of(request.user, fair)
 
     def meeting_out(meeting: Meeting, me: Participant) -> dict:
         slot = slots.get(meeting.slot_key)
@@ -418,35 +367,18 @@ def fair_me(request, fair_id: int = FairId):
     summary="Ask another participant of the fair for a meeting",
 )
 def meeting_request_create(request, payload: MeetingRequestIn, fair_id: int = FairId):
-    fair = _live_fair(fair_id, FairPage.objects.live().public())
+    fair = selectors.published_fair(fair_id)
     if "\x00" in payload.message:
         raise HttpError(400, _("The message contains a character that is not allowed."))
-    people = {
-        p.pk: p
-        for p in Participant.objects.filter(
-            fair=fair, pk__in=[payload.requester_id, payload.recipient_id]
-        ).select_related("fair", "user", "cooperative")
-    }
-    for participant_id in (payload.requester_id, payload.recipient_id):
-        if participant_id not in people:
-            raise HttpError(404, _("No participant %(id)s at this fair.") % {"id": participant_id})
-    demand = None
-    if payload.demand_id is not None:
-        demand = BuyerDemand.objects.filter(pk=payload.demand_id, participant__fair=fair).first()
-        if demand is None:
-            raise HttpError(404, _("No demand %(id)s at this fair.") % {"id": payload.demand_id})
-    try:
-        created = services.meeting_request_create(
-            requester=people[payload.requester_id],
-            recipient=people[payload.recipient_id],
-            user=request.user,
-            message=payload.message,
-            demand=demand,
-        )
-    except PermissionDenied as error:
-        raise HttpError(403, str(error) or _("You may not do this.")) from error
-    except ValidationError as error:
-        raise HttpError(400, _message(error)) from error
+    people = selectors.participants_by_id(fair, [payload.requester_id, payload.recipient_id])
+    demand = None if payload.demand_id is None else selectors.demand_at(fair, payload.demand_id)
+    created = services.meeting_request_create(
+        requester=people[payload.requester_id],
+        recipient=people[payload.recipient_id],
+        user=request.user,
+        message=payload.message,
+        demand=demand,
+    )
     return Status(201, _request_out(created))
 
 
@@ -462,16 +394,9 @@ def meeting_request_answer(
     fair_id: int = FairId,
     request_id: int = Path(..., ge=1, le=MAX_ID),
 ):
-    fair = _live_fair(fair_id, FairPage.objects.live().public())
-    meeting_request = MeetingRequest.objects.filter(fair=fair, pk=request_id).first()
-    if meeting_request is None:
-        raise HttpError(404, _("No meeting request %(id)s at this fair.") % {"id": request_id})
-    try:
-        answered = services.meeting_request_answer(
-            request=meeting_request, user=request.user, accept=payload.accept
-        )
-    except PermissionDenied as error:
-        raise HttpError(403, str(error) or _("You may not do this.")) from error
-    except ValidationError as error:
-        raise HttpError(400, _message(error)) from error
+    fair = selectors.published_fair(fair_id)
+    meeting_request = selectors.meeting_request_at(fair, request_id)
+    answered = services.meeting_request_answer(
+        request=meeting_request, user=request.user, accept=payload.accept
+    )
     return _request_out(answered)
