@@ -9,6 +9,10 @@ PYTEST_WORKERS ?= auto
 
 .PHONY: run test serve demo migrate lint format bench-import clean
 
+# The settings default to production (debug off, a secret key required); these development
+# targets turn debug on explicitly. Set DJANGO_DEBUG yourself to override.
+migrate demo run test: export DJANGO_DEBUG ?= true
+
 $(VENV)/.requirements: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

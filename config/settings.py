@@ -12,15 +12,21 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+environ.Env.read_env(env.str("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Production unless told otherwise: `make run`, `make test` and .env.example turn debug on
+# explicitly, so a server started without configuration never runs in debug mode.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-# A development key is only acceptable while DEBUG is on; production must set one.
+# A development key is only acceptable while DEBUG is on; outside debug the site refuses to start
+# without one of its own.
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789"  # noqa: S105
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else None)
-if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false.")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY or (not DEBUG and SECRET_KEY == _DEV_SECRET_KEY):
+    raise environ.ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a secret of your own when DJANGO_DEBUG is false "
+        "(for development, set DJANGO_DEBUG=true, as `make run` and `make test` do)."
+    )
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
