@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "marketplace",
     "fairs",
     "cms",
+    "demo",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from fairs.demo import OPEN_SLUG
+from demo.fairs import OPEN_SLUG
 
 PASSWORD = "demo12345"  # the demo accounts' published password (README)
 BUYER = "buyer@demo.coop.vn"

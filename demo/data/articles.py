@@ -1,10 +1,6 @@
-"""Demo news and market-information articles, written for the demo (see catalog.demo)."""
+"""The demo's news and market-information articles, published by demo/cms.py."""
 
-import datetime
-
-from django.utils import timezone
-
-from .models import ArticlePage, NewsIndexPage
+from cms.models import ArticlePage
 
 DEMO_NOTE = "<p><em>Bài viết minh họa cho dữ liệu demo của sàn.</em></p>"
 
@@ -81,32 +77,3 @@ ARTICLES = [
         "nhận mới.</p>",
     ),
 ]
-
-
-def build_articles(*, user=None, images: bool = True) -> int:
-    """Publish the demo articles under the news index that are not there yet; returns how many."""
-    from catalog.demo import demo_image
-
-    news_index = NewsIndexPage.objects.order_by("path").first()
-    if news_index is None:
-        return 0
-    existing = set(ArticlePage.objects.child_of(news_index).values_list("slug", flat=True))
-    today = timezone.localdate()
-    created = 0
-    for slug, kind, days_ago, title, summary, body in ARTICLES:
-        if slug in existing:
-            continue
-        article = ArticlePage(
-            title=title,
-            slug=slug,
-            kind=kind,
-            date=today - datetime.timedelta(days=days_ago),
-            summary=summary,
-            body=body + DEMO_NOTE,
-            owner=user,
-            image=demo_image(title=title, subtitle="Tin tuc - Market news", group="news") if images else None,
-        )
-        news_index.add_child(instance=article)
-        article.save_revision(user=user, log_action=True).publish(user=user)
-        created += 1
-    return created

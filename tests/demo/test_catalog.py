@@ -1,3 +1,5 @@
+"""The demo catalogue: every province and OCOP group, the accounts, the scale catalogue; a second run adds nothing."""
+
 import re
 
 import pytest
@@ -7,14 +9,6 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Revision
 
-from catalog.demo import (
-    ACCOUNTS,
-    COOPERATIVES,
-    DEMO_PASSWORD,
-    NATIONAL_ALLIANCE,
-    TEMPLATES,
-    build_demo,
-)
 from catalog.models import (
     Alliance,
     Category,
@@ -27,6 +21,11 @@ from catalog.models.pages import TAX_CODE_RE
 from catalog.places import resolve_province, resolve_ward
 from catalog.selectors import public_products
 from cms.models import ArticlePage, NewsIndexPage
+from demo.accounts import DEMO_PASSWORD
+from demo.build import build_demo
+from demo.data.accounts import ACCOUNTS
+from demo.data.cooperatives import COOPERATIVES, NATIONAL_ALLIANCE
+from demo.data.products import TEMPLATES
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,10 @@
 import pytest
 from django.utils import timezone
 
-from catalog.demo import build_demo
-from fairs import demo, services
+from demo.build import build_demo
+from demo.data.fairs import ECOOP_PROVINCES
+from demo.fairs import OPEN_SLUG, PAST_SLUG
+from fairs import services
 from fairs.models import FairPage, Meeting, Participant
 from fairs.scheduling import verify
 
@@ -14,10 +16,10 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_builds_both_ecoop_fairs_once():
     build_demo(cooperatives_per_province=1, products_per_cooperative=1, images=False, articles=False)
 
-    past = FairPage.objects.get(slug=demo.PAST_SLUG)
+    past = FairPage.objects.get(slug=PAST_SLUG)
     assert past.status == FairPage.Status.CLOSED
     assert past.ends_on < timezone.localdate()
-    assert {a.provinces.get().code for a in past.organisers()} == set(demo.ECOOP_PROVINCES)
+    assert {a.provinces.get().code for a in past.organisers()} == set(ECOOP_PROVINCES)
     assert past.participants.filter(role=Participant.Role.COOPERATIVE).count() >= 50
     assert past.participants.filter(role=Participant.Role.BUYER).count() == 40
     meetings = Meeting.objects.filter(fair=past)
@@ -37,7 +39,7 @@ def test_the_demo_builds_both_ecoop_fairs_once():
     }
     assert verify(services.schedule_instance(past), schedule) == []
 
-    upcoming = FairPage.objects.get(slug=demo.OPEN_SLUG)
+    upcoming = FairPage.objects.get(slug=OPEN_SLUG)
     assert upcoming.registration_is_open
     assert upcoming.participants.filter(cooperative__staff_group__user__email="htx1@demo.coop.vn").exists()
     assert not upcoming.participants.filter(user__email="buyer@demo.coop.vn").exists()

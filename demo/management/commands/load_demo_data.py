@@ -1,8 +1,9 @@
-"""`manage.py load_demo_data [--products N]`: the demo site, built by catalog.demo."""
+"""`manage.py load_demo_data [--products N]`: the demo site, built by demo.build.build_demo."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.demo import DEMO_PASSWORD, build_demo
+from demo.accounts import DEMO_PASSWORD
+from demo.build import build_demo
 
 
 class Command(BaseCommand):

@@ -34,10 +34,10 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from catalog import search
-from catalog.demo import SCALE_SKU_PREFIX, TEMPLATES
 from catalog.models import Category, ProductPage, Province
 from catalog.search import SearchQuery, SearchQueryError
 from catalog.text import fold
+from demo.data.products import SCALE_SKU_PREFIX, TEMPLATES
 
 WARM_UP = 10
 SORT_WEIGHTS = {"relevance": 50, "price_asc": 12, "price_desc": 12, "newest": 13, "stars": 13}
@@ -227,7 +227,7 @@ def _text(kind: str, template, rng: random.Random) -> str:
 
 def query_mix(n: int, *, seed: int, categories: list[str], provinces: list[str]) -> list[SearchQuery]:
     """`n` searches, the same for the same seed, shaped like what buyers send."""
-    rng = random.Random(seed)  # noqa: S311 - a reproducible mix, not a secret
+    rng = random.Random(seed)
     templates = sorted(TEMPLATES.values(), key=lambda t: t.key)
     kinds = {"marked": 25, "folded": 25, "typo": 15, "english": 10, "synonym": 10, "browse": 15}
     queries = []
@@ -257,7 +257,7 @@ def query_mix(n: int, *, seed: int, categories: list[str], provinces: list[str])
 
 def prefix_mix(n: int, *, seed: int) -> list[str]:
     """`n` autocomplete inputs: the start of a product name, typed with or without marks."""
-    rng = random.Random(seed + 1)  # noqa: S311 - a reproducible mix, not a secret
+    rng = random.Random(seed + 1)
     names = sorted({t.name for t in TEMPLATES.values()} | {t.name_en for t in TEMPLATES.values()})
     prefixes = []
     for _ in range(n):

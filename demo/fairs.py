@@ -1,6 +1,6 @@
 """The fairs demo: the nine-province "Ecoop" link of northern alliances (DOMAIN.md).
 
-`load_demo_data` (catalog.demo.build_demo) calls this after the catalogue:
+demo/build.py calls this after the catalogue:
 
 - `build_cooperatives` adds five cooperatives in each of the nine provinces, so with the
   catalogue's two per province about sixty take part;
@@ -15,6 +15,7 @@
 
 Everything is written through fairs.services, as an organiser and participants would;
 the finished fair is built while its registration is open and then moved into the past.
+The tables (provinces, cooperatives, buyers, the fairs' texts) are in demo/data/fairs.py.
 Running it again adds nothing (fairs are found by slug).
 """
 
@@ -22,103 +23,23 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from catalog.demo import (
-    ADMIN,
-    BUYER,
-    DEMO_PASSWORD,
-    HTX1,
-    LIENMINH,
-    TEMPLATES,
-    CooperativeSpec,
-    DemoResult,
-    build_more_cooperatives,
-)
 from catalog.models import Alliance, Category, CooperativePage, ProductPage, Province
+from fairs import matching, services
+from fairs.models import Agreement, FairPage, Meeting, Participant
 
-from . import services
-from .models import Agreement, FairPage, Meeting, Participant
+from .accounts import demo_user
+from .catalog import build_more_cooperatives
+from .data.accounts import ADMIN, BUYER, HTX1, LIENMINH
+from .data.fairs import ABROAD, BUYER_NAMES, ECOOP_COOPERATIVES, ECOOP_PROVINCES, OPEN_FAIR, PAST_FAIR
+from .data.products import TEMPLATES
+from .result import DemoResult
 
-# Hà Nội, Hải Phòng, Quảng Ninh, Bắc Ninh, Hưng Yên, Ninh Bình, Phú Thọ, Thái Nguyên, Lạng Sơn.
-ECOOP_PROVINCES = ("01", "31", "22", "24", "33", "37", "25", "19", "20")
 FIRST_INDEX = 10  # after the catalogue's cooperatives 0 and 1 of each province
-PAST_SLUG = "ket-noi-cung-cau-ecoop-2026"
-OPEN_SLUG = "hoi-cho-ecoop-xuan-2027"
-
-C = CooperativeSpec
-# fmt: off
-ECOOP_COOPERATIVES: dict[str, tuple[CooperativeSpec, ...]] = {
-    "01": (C("HTX Gạo nếp Phú Xuyên", "Trồng lúa nếp", ("gao-nep-cai-hoa-vang", "com-lang-vong"), "Phú Xuyên"),
-           C("HTX Gốm sứ Bát Tràng Xanh", "Sản xuất gốm sứ", ("gom-bat-trang",), "Bát Tràng"),
-           C("HTX Rau sạch Đông Anh", "Trồng rau an toàn", ("rau-huu-co",), "Đông Anh"),
-           C("HTX Lụa Vạn Phúc", "Dệt lụa tơ tằm", ("lua-van-phuc", "tour-lang-nghe"), "Hà Đông"),
-           C("HTX Mật ong Ba Vì", "Nuôi ong lấy mật", ("mat-ong-rung", "tra-duoc-lieu"), "Ba Vì")),
-    "31": (C("HTX Nước mắm Đồ Sơn", "Chế biến nước mắm", ("nuoc-mam-truyen-thong", "ca-kho"), "Đồ Sơn"),
-           C("HTX Gạo Tiên Lãng", "Trồng lúa chất lượng cao", ("gao-tam-xoan", "gao-nep-cai-hoa-vang"), "Tiên Lãng"),
-           C("HTX Bánh gai Ninh Giang", "Làm bánh truyền thống", ("banh-gai", "keo-cu-do"), "Ninh Giang"),
-           C("HTX Thủy sản Cát Bà", "Nuôi trồng và chế biến thủy sản", ("tom-kho", "cha-muc"), "Cát Bà"),
-           C("HTX Rau củ Kiến Thụy", "Trồng rau củ", ("rau-huu-co", "toi-ly-son"), "Kiến Thụy")),
-    "22": (C("HTX Miến dong Bình Liêu", "Chế biến miến dong", ("mien-dong",), "Bình Liêu"),
-           C("HTX Chè hoa vàng Ba Chẽ", "Trồng và chế biến chè hoa vàng", ("tra-hoa-vang", "tra-duoc-lieu"), "Ba Chẽ"),
-           C("HTX Hải sản Vân Đồn", "Khai thác hải sản", ("sa-sung-kho", "tom-kho"), "Vân Đồn"),
-           C("HTX Nước mắm Cái Rồng", "Chế biến nước mắm", ("nuoc-mam-truyen-thong",), "Cái Rồng"),
-           C("HTX Dầu tràm Tiên Yên", "Chưng cất tinh dầu", ("dau-tram", "tinh-dau-sa"), "Tiên Yên")),
-    "24": (C("HTX Vải sấy Tân Yên", "Sơ chế và sấy vải", ("vai-thieu-say",), "Tân Yên"),
-           C("HTX Gạo thơm Yên Dũng", "Trồng lúa", ("gao-st25", "gao-tam-xoan"), "Yên Dũng"),
-           C("HTX Mây tre Phù Lãng", "Đan mây tre", ("may-tre-dan",), "Phù Lãng"),
-           C("HTX Mật ong Lục Nam", "Nuôi ong", ("mat-ong-rung",), "Lục Nam"),
-           C("HTX Rượu làng Vân", "Nấu rượu truyền thống", ("ruou-sim",), "Vân Hà")),
-    "33": (C("HTX Nhãn lồng Tiên Lữ", "Trồng nhãn", ("nhan-long", "mat-ong-hoa-nhan"), "Tiên Lữ"),
-           C("HTX Gạo Khoái Châu", "Trồng lúa", ("gao-st25", "gao-nep-cai-hoa-vang"), "Khoái Châu"),
-           C("HTX Tinh bột nghệ Khoái Châu", "Chế biến nghệ", ("tinh-bot-nghe",), "Khoái Châu"),
-           C("HTX Nước mắm Thái Thụy", "Chế biến thủy sản", ("nuoc-mam-truyen-thong",), "Thái Thụy"),
-           C("HTX Chiếu cói Quỳnh Phụ", "Dệt chiếu cói", ("chieu-coi",), "Quỳnh Phụ")),
-    "37": (C("HTX Gạo hữu cơ Nho Quan", "Trồng lúa hữu cơ", ("gao-st25", "gao-tam-xoan"), "Nho Quan"),
-           C("HTX Dê núi Hoa Lư", "Chăn nuôi và du lịch", ("tour-nong-nghiep", "homestay"), "Hoa Lư"),
-           C("HTX Cói Nga Sơn", "Thủ công từ cói", ("chieu-coi", "may-tre-dan"), "Kim Sơn"),
-           C("HTX Nước mắm Giao Thủy", "Chế biến nước mắm", ("nuoc-mam-truyen-thong",), "Giao Thủy"),
-           C("HTX Mật ong Cúc Phương", "Nuôi ong rừng", ("mat-ong-rung",), "Cúc Phương")),
-    "25": (C("HTX Chè Thanh Ba", "Trồng chè", ("che-tan-cuong", "tra-duoc-lieu"), "Thanh Ba"),
-           C("HTX Bưởi Phú Hộ", "Trồng bưởi", ("buoi-doan-hung",), "Phú Hộ"),
-           C("HTX Gạo Tam Nông", "Trồng lúa", ("gao-tam-xoan",), "Tam Nông"),
-           C("HTX Mây tre Hạ Hòa", "Đan mây tre", ("may-tre-dan",), "Hạ Hòa"),
-           C("HTX Mật ong Tân Sơn", "Nuôi ong", ("mat-ong-rung",), "Tân Sơn")),
-    "19": (C("HTX Chè La Bằng", "Trồng và chế biến chè", ("che-tan-cuong", "tour-hai-che"), "La Bằng"),
-           C("HTX Chè Trại Cài", "Chế biến chè", ("che-tan-cuong",), "Đồng Hỷ"),
-           C("HTX Gạo Bao thai Định Hóa", "Trồng lúa", ("gao-tam-xoan",), "Định Hóa"),
-           C("HTX Miến dong Ba Bể", "Chế biến miến", ("mien-dong",), "Ba Bể"),
-           C("HTX Hạt dẻ Trùng Khánh", "Trồng hạt dẻ", ("hat-de",), "Bạch Thông")),
-    "20": (C("HTX Na Chi Lăng", "Trồng na", ("na-chi-lang",), "Chi Lăng"),
-           C("HTX Hồi Bình Gia", "Trồng và sơ chế hồi", ("hoa-hoi", "tinh-dau-que"), "Bình Gia"),
-           C("HTX Thạch đen Tràng Định", "Chế biến nông sản", ("tra-duoc-lieu",), "Tràng Định"),
-           C("HTX Rượu Mẫu Sơn", "Nấu rượu men lá", ("ruou-ngo-bac-ha",), "Mẫu Sơn"),
-           C("HTX Đào Mẫu Sơn", "Du lịch nông nghiệp", ("tour-nong-nghiep", "homestay"), "Lộc Bình")),
-}
-# fmt: on
-
-BUYER_NAMES = {
-    "supermarket": ("Chuỗi siêu thị Sao Việt", "Siêu thị Nông sản Xanh", "Chuỗi cửa hàng Bếp Việt"),
-    "retailer": (
-        "Cửa hàng Đặc sản Ba Miền",
-        "Cửa hàng OCOP Phố Cổ",
-        "Tạp hoá sạch An Khang",
-        "Gian hàng Quà quê",
-    ),
-    "wholesaler": (
-        "Công ty Phân phối Nông sản Bắc Bộ",
-        "Tổng kho Thực phẩm Long Biên",
-        "Công ty TNHH Thương mại Hồng Hà",
-    ),
-    "processor": ("Công ty CP Chế biến Thực phẩm Hưng Thịnh", "Xưởng bánh kẹo Hương Xưa"),
-    "exporter": ("Công ty Xuất khẩu Nông sản Việt Xanh", "Công ty CP Xuất nhập khẩu Đông Dương"),
-    "importer": ("Tokyo Asian Foods Co.", "Seoul Green Market", "Berlin Asia Import GmbH"),
-    "horeca": ("Nhà hàng Sen Quê", "Khách sạn Hồ Gươm", "Chuỗi quán Cơm Nhà"),
-    "household": ("Hộ kinh doanh Minh Anh", "Hộ kinh doanh Thu Hà"),
-}
-ABROAD = {"Tokyo Asian Foods Co.": "JP", "Seoul Green Market": "KR", "Berlin Asia Import GmbH": "DE"}
+PAST_SLUG = PAST_FAIR["slug"]
+OPEN_SLUG = OPEN_FAIR["slug"]
 
 
 def _when(days: int) -> datetime.date:
@@ -170,32 +91,24 @@ def build_fairs(result: DemoResult, *, log) -> None:
 
 
 def _buyer_accounts(result: DemoResult) -> list:
-    User = get_user_model()
-    password = make_password(DEMO_PASSWORD)
     accounts = []
     n = 0
     for kind, names in BUYER_NAMES.items():
         for name in names:
             n += 1
-            email = f"buyer{n:02d}@ecoop.demo.coop.vn"
-            user = User.objects.filter(email=email).first()
-            if user is None:
-                user = User.objects.create_user(
-                    email=email, organisation=name, first_name="Đại diện", last_name=name
-                )
-                user.password = password
-                user.save(update_fields=["password"])
-                result.add("accounts")
+            user = demo_user(
+                result,
+                email=f"buyer{n:02d}@ecoop.demo.coop.vn",
+                organisation=name,
+                first_name="Đại diện",
+                last_name=name,
+            )
             accounts.append((user, kind, name))
     # About forty buyers: the list above once more, with branches in other provinces.
     for user, kind, name in list(accounts)[: 40 - len(accounts)]:
-        email = user.email.replace("@", ".chinhanh@")
-        branch = User.objects.filter(email=email).first()
-        if branch is None:
-            branch = User.objects.create_user(email=email, organisation=f"{name} – chi nhánh")
-            branch.password = password
-            branch.save(update_fields=["password"])
-            result.add("accounts")
+        branch = demo_user(
+            result, email=user.email.replace("@", ".chinhanh@"), organisation=f"{name} – chi nhánh"
+        )
         accounts.append((branch, kind, f"{name} – chi nhánh"))
     return accounts
 
@@ -281,8 +194,6 @@ def _demands(buyer_participants, *, rng) -> None:
 
 def _requests(fair, buyer_participants, suppliers, *, rng) -> None:
     """Each buyer asks the cooperatives the matching recommends; most say yes."""
-    from . import matching
-
     services.fair_refresh_matches(fair=fair)
     for buyer in buyer_participants:
         recommended = [r.other for r in matching.recommendations_for(participant=buyer, limit=6)]
@@ -316,16 +227,13 @@ def _speaker(participant: Participant):
 
 
 def _past_fair(result, *, lead, co, provinces, organiser, cooperatives, buyers, log) -> FairPage:
-    rng = random.Random(PAST_SLUG)  # noqa: S311 - reproducible demo data
+    rng = random.Random(PAST_SLUG)
     first_day = _when(1)
     fair = services.fair_create(
-        title="Hội nghị kết nối cung cầu Ecoop 2026",
-        name_en="Ecoop supply–demand connection conference 2026",
-        slug=PAST_SLUG,
+        **PAST_FAIR,
         kind=FairPage.Kind.CONNECTION,
         starts_on=first_day,
         ends_on=first_day,
-        venue="Trung tâm Hội nghị tỉnh Bắc Ninh",
         lead_organiser=lead,
         co_organisers=co,
         provinces=provinces,
@@ -333,10 +241,6 @@ def _past_fair(result, *, lead, co, provinces, organiser, cooperatives, buyers, 
         registration_closes_on=_when(0),
         sessions=_sessions(first_day),
         max_meetings_per_participant=12,
-        intro="<p>Liên kết chín liên minh hợp tác xã phía Bắc dưới thương hiệu <b>Ecoop</b>: "
-        "giới thiệu sản phẩm của nhau và cùng tiêu thụ.</p>",
-        intro_en="<p>Nine northern cooperative alliances linked under the <b>Ecoop</b> brand.</p>",
-        programme="<p>8:00 Khai mạc · 8:30–11:10 Gặp gỡ B2B · 13:30–16:10 Gặp gỡ B2B · 16:30 Ký kết</p>",
         user=organiser,
     )
     result.add("fairs")
@@ -411,16 +315,13 @@ def _move_into_the_past(fair: FairPage, *, days: int, user) -> None:
 
 
 def _open_fair(result, *, lead, co, provinces, organiser, cooperatives, buyers) -> FairPage:
-    rng = random.Random(OPEN_SLUG)  # noqa: S311 - reproducible demo data
+    rng = random.Random(OPEN_SLUG)
     first_day = _when(24)
     fair = services.fair_create(
-        title="Hội chợ Ecoop Xuân 2027",
-        name_en="Ecoop Spring Fair 2027",
-        slug=OPEN_SLUG,
+        **OPEN_FAIR,
         kind=FairPage.Kind.TRADE_FAIR,
         starts_on=first_day,
         ends_on=first_day + datetime.timedelta(days=2),
-        venue="Cung Văn hoá Hữu nghị Việt Xô, 91 Trần Hưng Đạo, Hà Nội",
         lead_organiser=lead,
         co_organisers=co,
         provinces=provinces,
@@ -429,11 +330,6 @@ def _open_fair(result, *, lead, co, provinces, organiser, cooperatives, buyers) 
         sessions=_sessions(first_day),
         has_booths=True,
         max_meetings_per_participant=10,
-        intro="<p>Hội chợ sản phẩm OCOP và đặc sản của hợp tác xã chín tỉnh, thành phía Bắc, "
-        "kèm các phiên gặp gỡ B2B giữa người mua và hợp tác xã.</p>",
-        intro_en="<p>OCOP products and specialities of cooperatives from nine northern provinces, "
-        "with B2B meeting sessions between buyers and cooperatives.</p>",
-        programme="<p>Ngày 1: Khai mạc, gặp gỡ B2B · Ngày 2–3: Trưng bày và bán hàng</p>",
         user=organiser,
     )
     result.add("fairs")

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog.management.commands.bench_search import measure, percentile, query_mix
+from demo.management.commands.bench_search import measure, percentile, query_mix
 from tests import factories
 
 FIGURES = {
