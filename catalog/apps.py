@@ -12,3 +12,14 @@ class CatalogConfig(AppConfig):
 
         converters.register()
         signals.connect()
+        _attach_admin_forms()
+
+
+def _attach_admin_forms() -> None:
+    """Wagtail reads a page type's admin form from `base_form_class`; set here, once the apps are
+    loaded, so that the models never import forms (the import contracts in pyproject.toml)."""
+    from .models import CooperativePage, ProductPage
+    from .page_forms import CooperativePageForm, ProductPageForm
+
+    CooperativePage.base_form_class = CooperativePageForm
+    ProductPage.base_form_class = ProductPageForm

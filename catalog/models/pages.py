@@ -20,7 +20,6 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from ..page_forms import CooperativePageForm, ProductPageForm
 from .places import Province, Ward
 
 TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -82,9 +81,11 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
 
 
 class CooperativePage(Page):
-    """A cooperative (hợp tác xã), union of cooperatives or cooperative group, and its profile."""
+    """A cooperative (hợp tác xã), union of cooperatives or cooperative group, and its profile.
 
-    base_form_class = CooperativePageForm
+    Its admin form (`base_form_class`) is catalog.page_forms.CooperativePageForm, set by
+    CatalogConfig.ready() so that models never import forms.
+    """
 
     class Kind(models.TextChoices):
         HTX = "htx", _("Cooperative (HTX)")
@@ -254,9 +255,7 @@ class CooperativeCertification(Orderable):
 
 
 class ProductPage(RoutablePageMixin, Page):
-    """A product listed by a cooperative."""
-
-    base_form_class = ProductPageForm
+    """A product listed by a cooperative (admin form: catalog.page_forms.ProductPageForm, set in ready())."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

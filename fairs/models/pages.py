@@ -21,8 +21,6 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from ..page_forms import FairPageForm
-
 RICH_TEXT = ["bold", "italic", "h3", "ol", "ul", "link"]
 
 
@@ -139,7 +137,6 @@ class FairPage(Page):
         InlinePanel("sessions", label=_("Meeting sessions")),
     ]
     search_fields = [*Page.search_fields, index.SearchField("name_en"), index.SearchField("venue")]
-    base_form_class = FairPageForm
     parent_page_types = ["fairs.FairIndexPage"]
     subpage_types: list[str] = []
 
