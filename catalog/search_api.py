@@ -1,4 +1,4 @@
-"""Search API: /api/v1/search and /api/v1/search/suggest (issue 3, §4).
+"""Search API: /api/v1/search and /api/v1/search/suggest.
 
 Thin, as the rest of the API: the query parameters arrive as text, the search
 service checks them (`SearchQuery.clean()`), and its SearchQueryError becomes a

@@ -1,7 +1,7 @@
 """Writes for the catalogue: alliances, cooperatives, products, stock, OCOP certificates.
 
 Every write goes through here, for the admin hooks, the imports, the demo data
-and the tests alike (STYLE.md: tests build data the way production does).
+and the tests alike (docs/architecture.md: tests build data the way production does).
 """
 
 import datetime

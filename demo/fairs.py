@@ -1,4 +1,4 @@
-"""The fairs demo: the nine-province "Ecoop" link of northern alliances (DOMAIN.md).
+"""The fairs demo: the nine-province "Ecoop" link of northern alliances.
 
 demo/build.py calls this after the catalogue:
 

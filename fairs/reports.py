@@ -1,7 +1,7 @@
 """The organisers' report on a fair: registrations, meetings and agreements, in figures.
 
 The alliances report after each fair how many took part, how many meetings were held and
-how many agreements were signed, for how much, by province (DOMAIN.md). `fair_report()`
+how many agreements were signed, for how much, by province. `fair_report()`
 computes every figure with a fixed handful of aggregate queries, however large the fair;
 the page, the CSV and the XLSX export all read the same `FairReport.tables()`, so the three
 always agree.

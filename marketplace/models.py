@@ -1,1 +1,1 @@
-"""Marketplace: buyers' demands, quotes, orders and payments (wave 2; not built yet)."""
+"""Marketplace: buyers' demands, quotes, orders and payments (not built yet)."""

@@ -6,7 +6,7 @@
 
 The service checks the query, expands synonyms and corrects typing errors, asks
 the engine for hits and facet counts, and marks the matched words. Engines only
-match, filter, count and sort (ARCHITECTURE.md, decision 3). The database engine
+match, filter, count and sort (docs/search.md). The database engine
 (SQLite FTS5 or PostgreSQL full-text search) is the default and always kept up
 to date, so another engine can fall back on it.
 

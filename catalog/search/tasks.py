@@ -1,4 +1,4 @@
-"""Index updates as background work, queued after commit (ARCHITECTURE.md, decision 4).
+"""Index updates as background work, queued after commit (docs/architecture.md).
 
 Ids queued during one transaction are collected and go out as one task when it
 commits, so publishing a page (which saves it several times) reindexes it once.

@@ -1,4 +1,4 @@
-"""The organisers' report on a fair (§5): a page of charts, and the same tables as CSV and XLSX."""
+"""The organisers' report on a fair: a page of charts, and the same tables as CSV and XLSX."""
 
 import csv
 import io

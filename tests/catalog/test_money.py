@@ -1,4 +1,4 @@
-"""Amounts in đồng, as each language writes them (DOMAIN.md: `1.250.000 ₫` and `₫1,250,000`)."""
+"""Amounts in đồng, as each language writes them (`1.250.000 ₫` and `₫1,250,000`)."""
 
 from decimal import Decimal
 

@@ -438,7 +438,7 @@ def test_sitemap_lists_the_catalogue_and_a_published_product(client):
     assert f"{draft.url}</loc>" not in xml
 
 
-# --- query counts (STYLE.md: 20 items cost what 2 cost) --------------------------------------------
+# --- query counts (20 items cost what 2 cost) --------------------------------------------
 
 
 def _add_products(cooperatives, n):

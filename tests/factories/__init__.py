@@ -1,4 +1,4 @@
-"""Test data built through the same services production uses (STYLE.md)."""
+"""Test data built through the same services production uses."""
 
 import datetime
 import itertools
