@@ -7,11 +7,12 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
-        from . import converters
+        from . import converters, signal_handlers
         from .search import signals
 
         converters.register()
         signals.connect()
+        signal_handlers.connect()
         _attach_admin_forms()
 
 

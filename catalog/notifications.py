@@ -5,8 +5,8 @@ cooperative's province are told; when it is approved or changes are requested,
 the cooperative's staff are. Wagtail sends its own moderation emails too (to
 superusers on submission, to the submitter on approval or rejection), so each
 function leaves out whoever Wagtail already notifies about the same event.
-The review task (catalog.models.moderation.AllianceReviewTask) calls these; mail
-goes out only after the transaction commits, so a rolled-back action sends nothing.
+Wagtail's workflow signals call these (catalog/signal_handlers.py); mail goes out
+only after the transaction commits, so a rolled-back action sends nothing.
 
 The daily `ocop_expiry_notices` command tells cooperatives about OCOP certificates
 entering their last 90 days, once per certificate.

@@ -11,8 +11,8 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from . import search
+from .localization import localize_path
 from .schemas import ErrorOut
-from .templatetags.catalog_tags import localize_path
 
 router = Router(tags=["search"])
 

@@ -38,18 +38,24 @@ def with_card_images(queryset):
     )
 
 
-def _valid_stars_subquery():
+def with_valid_stars(queryset):
+    """Annotate each product with `valid_stars`: its best OCOP rating valid today, or None.
+
+    One subquery in SQL, so lists can sort and filter on it; an expired certificate counts
+    for nothing (catalog.localization.card_stars reads the annotation).
+    """
     today = timezone.localdate()
-    return Subquery(
+    best_valid = (
         OcopCertificate.objects.filter(product=OuterRef("pk"), issued_on__lte=today, expires_on__gte=today)
         .order_by("-stars")
         .values("stars")[:1]
     )
+    return queryset.annotate(valid_stars=Subquery(best_valid))
 
 
 def public_products():
     """Published products of verified, published cooperatives, ready for cards and lists."""
-    return (
+    return with_valid_stars(
         ProductPage.objects.live()
         .public()
         .filter(
@@ -69,7 +75,6 @@ def public_products():
         .prefetch_related(
             Prefetch("ocop_certificates", queryset=OcopCertificate.objects.order_by("-issued_on")),
         )
-        .annotate(valid_stars=_valid_stars_subquery())
     )
 
 
@@ -79,6 +84,15 @@ def filter_products(queryset, *, category: Category | None = None, province: Pro
     if province is not None:
         queryset = queryset.filter(cooperative__province=province)
     return queryset
+
+
+def catalogue_products(*, category: Category | None = None, province: Province | None = None):
+    """The catalogue listing: public products in a category and a province, newest first, for cards."""
+    return with_card_images(
+        filter_products(public_products(), category=category, province=province).order_by(
+            "-first_published_at", "-pk"
+        )
+    )
 
 
 def cooperative_public_products(*, cooperative: CooperativePage):
@@ -144,6 +158,11 @@ def featured_ocop_products(*, limit: int):
 
 def category_groups():
     return list(Category.objects.filter(parent__isnull=True).order_by("sort_order"))
+
+
+def category_by_slug(slug: str) -> Category | None:
+    """The category with this slug, with its group, or None."""
+    return Category.objects.filter(slug=slug).select_related("parent").first()
 
 
 def categories_by_slug(slugs) -> dict[str, Category]:

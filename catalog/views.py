@@ -1,64 +1,18 @@
-"""Thin views for the catalogue and its search: translate the request, call selectors or the
-search service, render."""
+"""The search page: translate the request, call the search service, render.
+
+The catalogue's own pages (the listing, products, their QR codes) are Wagtail pages
+and render themselves (catalog/models/pages.py).
+"""
 
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import search, selectors
-from .models import Category, CooperativePage
-from .places import UnknownProvince, resolve_province
-from .qr import qr_svg
-from .templatetags.catalog_tags import display_name, localize_path, vnd
-
-PRODUCTS_PER_PAGE = 24
-
-
-def catalogue_listing(request, page, *, category: str | None, province: str | None):
-    chosen_category = None
-    if category:
-        chosen_category = Category.objects.filter(slug=category).select_related("parent").first()
-        if chosen_category is None:
-            raise Http404("Unknown category")
-    chosen_province = None
-    if province:
-        try:
-            chosen_province = resolve_province(province)
-        except UnknownProvince as error:
-            raise Http404(str(error)) from error
-    products = selectors.with_card_images(
-        selectors.filter_products(
-            selectors.public_products(), category=chosen_category, province=chosen_province
-        ).order_by("-first_published_at", "-pk")
-    )
-    page_obj = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "catalog/catalogue_index_page.html",
-        {
-            "page": page,
-            "self": page,
-            "products": page_obj,
-            "category": chosen_category,
-            "province": chosen_province,
-            "category_groups": selectors.category_groups(),
-            "provinces": selectors.provinces_with_counts(),
-        },
-    )
-
-
-def product_qr_code(request, product):
-    """Traceability QR code: an SVG linking to the product's public page."""
-    svg = qr_svg(product.full_url or request.build_absolute_uri(product.url))
-    response = HttpResponse(svg.encode("utf-8"), content_type="image/svg+xml")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
-
-
-# --- search --------------------------------------------------------------------------------------
+from .localization import display_name, localize_path, vnd
+from .models import CooperativePage
 
 SEARCH_RESULTS_PER_PAGE = 20
 SEARCH_FILTERS = ("category", "province", "stars_min", "price_min", "price_max", "kind", "in_stock")

@@ -59,10 +59,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from catalog import search
+from catalog.localization import vnd
 from catalog.models import CooperativeCertification, ProductPage, Province
 from catalog.search.query import MAX_TERMS, MAX_TEXT_LENGTH
-from catalog.selectors import _valid_stars_subquery
-from catalog.templatetags.catalog_tags import vnd
+from catalog.selectors import with_valid_stars
 from catalog.text import fold
 
 from .models import BuyerDemand, FairPage, MatchScore, Meeting, MeetingRequest, Participant
@@ -232,11 +232,10 @@ def _suppliers(fair: FairPage) -> dict[str, _Supplier]:
         )
     )
     participants = list(participants)
-    products = (
+    products = with_valid_stars(
         ProductPage.objects.live()
         .filter(archived_at__isnull=True, cooperative__in=[p.cooperative_id for p in participants])
         .select_related("category", "category__parent", "inventory")
-        .annotate(valid_stars=_valid_stars_subquery())
         .order_by("pk")
     )
     by_cooperative: dict[int, dict[int, ProductPage]] = defaultdict(dict)

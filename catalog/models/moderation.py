@@ -2,7 +2,8 @@
 
 A listing submitted for review waits for the staff of the provincial alliance
 covering the cooperative's seat (the national alliance where no provincial one
-does). Only they, and site administrators, may approve or reject it.
+does). Only they, and site administrators, may approve or reject it. The emails
+about each step are sent by catalog/signal_handlers.py, from Wagtail's workflow signals.
 """
 
 from functools import partial
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast, Length, Substr
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import LockableMixin, Page, Task, TaskState, WorkflowState
+from wagtail.models import LockableMixin, Page, Task, TaskState
 
 
 def responsible_province_id(obj) -> str | None:
@@ -76,11 +77,7 @@ class AllianceReviewTask(Task):
             # the reviewers out (as GroupApprovalTask does for non-members).
             obj.locked, obj.locked_by, obj.locked_at = False, None, None
             obj.save(update_fields=["locked", "locked_by", "locked_at"])
-        task_state = super().start(workflow_state, user=user)
-        from catalog import notifications
-
-        notifications.listing_submitted(task_state=task_state, user=user)
-        return task_state
+        return super().start(workflow_state, user=user)
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
@@ -92,16 +89,7 @@ class AllianceReviewTask(Task):
             # and roll the approval back. Approving this review is their authority to
             # publish this one listing, so this workflow state publishes on that basis.
             workflow_state.on_finish = partial(publish_approved_revision, workflow_state)
-        redirect_url = super().on_action(task_state, user, action_name, **kwargs)
-        from catalog import notifications
-
-        if action_name == "approve" and workflow_state.status == WorkflowState.STATUS_APPROVED:
-            notifications.listing_approved(workflow_state=workflow_state, user=user)
-        elif action_name == "reject" and workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-            notifications.listing_rejected(
-                workflow_state=workflow_state, user=user, comment=kwargs.get("comment", "")
-            )
-        return redirect_url
+        return super().on_action(task_state, user, action_name, **kwargs)
 
     def user_can_access_editor(self, obj, user):
         return user_reviews(user, obj)

@@ -8,8 +8,10 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from .. import qr
 from .places import Province, Ward
 
 TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -58,10 +61,35 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("catalogue")
 
-    def _render_listing(self, request, **filters):
-        from catalog.views import catalogue_listing
+    products_per_page = 24
 
-        return catalogue_listing(request, self, **filters)
+    def _render_listing(self, request, *, category: str | None, province: str | None):
+        """The catalogue's products, narrowed to a category and a province (404 for an unknown one)."""
+        from catalog import selectors
+        from catalog.places import UnknownProvince, resolve_province
+
+        chosen_category = None
+        if category:
+            chosen_category = selectors.category_by_slug(category)
+            if chosen_category is None:
+                raise Http404("Unknown category")
+        chosen_province = None
+        if province:
+            try:
+                chosen_province = resolve_province(province)
+            except UnknownProvince as error:
+                raise Http404(str(error)) from error
+        products = selectors.catalogue_products(category=chosen_category, province=chosen_province)
+        return self.render(
+            request,
+            context_overrides={
+                "products": Paginator(products, self.products_per_page).get_page(request.GET.get("page")),
+                "category": chosen_category,
+                "province": chosen_province,
+                "category_groups": selectors.category_groups(),
+                "provinces": selectors.provinces_with_counts(),
+            },
+        )
 
     @path("")
     def all_products(self, request):
@@ -434,9 +462,7 @@ class ProductPage(RoutablePageMixin, Page):
 
     @path("qr/")
     def qr_code(self, request):
-        from catalog.views import product_qr_code
-
-        return product_qr_code(request, self)
+        return qr.product_qr_response(self, request)
 
 
 class ProductGalleryImage(Orderable):

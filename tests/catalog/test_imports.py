@@ -602,6 +602,62 @@ def test_staff_upload_costs_each_reviewer_one_email(
     assert mailoutbox[0].body.count(cooperative.title) == 3
 
 
+def _submitting_import(tmp_path, staff, *cooperatives):
+    """Import one listing per cooperative, submitted for review as the admin upload does."""
+    path = write_csv(
+        tmp_path, PRODUCT_HEADER, *(product_row(c.tax_code, f"SKU-{n}") for n, c in enumerate(cooperatives))
+    )
+    with path.open("rb") as handle:
+        return imports.import_products(
+            handle, filename=path.name, submit=True, managed=cooperatives, user=staff
+        )
+
+
+@pytest.fixture
+def review_mail_readers():
+    """A reviewer of province 01 (our notice) and an administrator (Wagtail's notice)."""
+    reviewer = factories.user(email="duyet@lienminh-hanoi.example.org")
+    factories.alliance(name="Liên minh HTX Hà Nội", provinces=["01"], staff=[reviewer])
+    return [reviewer.email, factories.superuser(email="root@example.org").email]
+
+
+def test_an_upload_that_fails_after_submitting_sends_no_review_email(
+    tmp_path, monkeypatch, mailoutbox, django_capture_on_commit_callbacks, review_mail_readers
+):
+    staff = english_user()
+    first, second = (factories.cooperative(province="01", staff=[staff]) for _ in range(2))
+    real_upsert = services.products_bulk_upsert
+
+    def fail_on_the_second_cooperative(**kwargs):
+        if kwargs["cooperative"] == second:
+            # The first cooperative's listing has been submitted for review by now.
+            assert ProductPage.objects.child_of(first).get().workflow_in_progress
+            raise RuntimeError("disk full")
+        return real_upsert(**kwargs)
+
+    monkeypatch.setattr(services, "products_bulk_upsert", fail_on_the_second_cooperative)
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError, match="disk full"):
+        _submitting_import(tmp_path, staff, first, second)
+
+    assert not ProductPage.objects.exists()
+    assert mailoutbox == []
+
+
+def test_an_upload_that_commits_sends_the_review_emails(
+    tmp_path, mailoutbox, django_capture_on_commit_callbacks, review_mail_readers
+):
+    staff = english_user()
+    first, second = (factories.cooperative(province="01", staff=[staff]) for _ in range(2))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _submitting_import(tmp_path, staff, first, second)
+
+    assert sorted(address for message in mailoutbox for address in message.to) == sorted(
+        [review_mail_readers[0], *[review_mail_readers[1]] * 2]
+    )
+
+
 def test_staff_upload_of_a_change_to_a_live_listing_waits_for_review(client, tmp_path):
     staff = english_user()
     cooperative = factories.cooperative(staff=[staff])

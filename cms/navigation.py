@@ -1,0 +1,58 @@
+"""The site's menu and language switcher: what every public page's header shows.
+
+As in wagtail/bakerydemo, templates read the menu through a template tag
+(cms/templatetags/cms_tags.py): every page needs it, and no single view owns it.
+The logic is here, in plain functions of the request.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+from wagtail.models import Page
+
+from catalog.localization import localize_path
+from catalog.models import CatalogueIndexPage
+
+from .models import NewsIndexPage
+
+
+def language_links(request) -> list[dict]:
+    """One entry per language: this page's path in it, for the switcher and hreflang links."""
+    if request is None:
+        return []
+    current = get_language()
+    path = request.get_full_path()
+    # Django's set_language translates `next` itself, resolving it in the default language
+    # (its URL has no prefix). Wagtail's catch-all pattern would read "/en/…" there as a page
+    # path and prefix it again, so the switcher always posts the default-language path.
+    default_path = translate_url(path, settings.LANGUAGE_CODE)
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = path if code == current else translate_url(path, code)
+        links.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": url,
+                "next": default_path,
+                "absolute_url": request.build_absolute_uri(url.split("?")[0]),
+                "current": code == current,
+            }
+        )
+    return links
+
+
+def site_sections(request) -> dict:
+    """URLs of the catalogue and the news index for the header (one query, kept on the request)."""
+    cached = getattr(request, "_site_sections", None)
+    if cached is not None:
+        return cached
+    types = ContentType.objects.get_for_models(CatalogueIndexPage, NewsIndexPage)
+    names = {types[CatalogueIndexPage].pk: "catalogue", types[NewsIndexPage].pk: "news"}
+    sections: dict[str, str] = {}
+    for page in Page.objects.live().filter(content_type__in=names).order_by("path"):
+        sections.setdefault(names[page.content_type_id], localize_path(page.get_url(request)))
+    if request is not None:
+        request._site_sections = sections
+    return sections
