@@ -2,8 +2,9 @@
 
 Wagtail's own Vietnamese catalogues translate only part of the admin; the rest comes from
 locale/wagtail (see its README.md). Each screen is fetched as the staff member who uses it and
-its visible text (text nodes and the title, aria-label, placeholder and alt attributes; not
-scripts or styles) is searched for common English admin labels. The moderation panels are
+its visible text (text nodes; the title, aria-label, placeholder and alt attributes; the strings
+in the JSON that Wagtail's scripts draw the sidebar menus from; not code or styles) is searched
+for common English admin labels. The moderation panels are
 also checked to be there, in Vietnamese, so their absence cannot pass for a translation.
 """
 
@@ -24,6 +25,8 @@ from tests.factories import fairs as fair_factories
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Not "Slug": Wagtail labels the field with the msgid "slug", which the project's own catalogue
+# (locale/vi, which wins) translates, and so decides.
 ENGLISH_LABELS = [
     "Dashboard",
     "Pages",
@@ -69,7 +72,6 @@ ENGLISH_LABELS = [
     "Content",
     "Promote",
     "Page title",
-    "Slug",
     "Go live date/time",
     "Expiry date/time",
     "Next",
@@ -81,15 +83,28 @@ _LABEL = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH_LABELS)) + 
 _UNTRANSLATABLE = {("aria-label", "Actions")}
 
 
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
 class _VisibleText(HTMLParser):
     def __init__(self):
         super().__init__()
         self.parts: list[str] = []
         self._hidden = 0
+        self._json = False
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
             self._hidden += 1
+            self._json = ("type", "application/json") in attrs
         for name, value in attrs:
             if name in ("title", "aria-label", "placeholder", "alt") and value:
                 if (name, value) not in _UNTRANSLATABLE:
@@ -98,17 +113,26 @@ class _VisibleText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
             self._hidden -= 1
+            self._json = False
 
     def handle_data(self, data):
-        if not self._hidden and data.strip():
+        if self._json:
+            for string in _strings(json.loads(data)):
+                # Block and widget templates travel in the JSON as HTML: read their text too.
+                self.parts.extend(visible_texts(string) if "<" in string else [string])
+        elif not self._hidden and data.strip():
             self.parts.append(data.strip())
+
+
+def visible_texts(html: str) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    return parser.parts
 
 
 def english_texts(html: str) -> list[str]:
     """The visible texts that contain one of the English labels."""
-    parser = _VisibleText()
-    parser.feed(html)
-    return sorted({part for part in parser.parts if _LABEL.search(part)})
+    return sorted({part for part in visible_texts(html) if _LABEL.search(part)})
 
 
 def screens_in_english(client, urls) -> tuple[dict[str, list[str] | int], dict[str, str]]:
