@@ -18,6 +18,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from wagtail.models import TaskState
 
 from catalog.models import Alliance
 from tests import factories
@@ -140,7 +141,8 @@ def screens_in_english(client, urls) -> tuple[dict[str, list[str] | int], dict[s
     found, pages = {}, {}
     for url in urls:
         response = client.get(url)
-        pages[url] = response.content.decode()
+        is_modal = response["Content-Type"] == "application/json"  # Wagtail's modal dialogs
+        pages[url] = response.json()["html"] if is_modal else response.content.decode()
         if response.status_code != 200:
             found[url] = response.status_code
         elif texts := english_texts(pages[url]):
@@ -175,6 +177,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 cooperative=cooperative,
                 product=product,
                 in_review=in_review,
+                task_state=TaskState.objects.get(
+                    workflow_state__object_id=str(in_review.pk), status=TaskState.STATUS_IN_PROGRESS
+                ),
                 fair=fair,
             )
         finally:
@@ -220,6 +225,9 @@ def test_alliance_staff_see_review_and_fair_screens_in_vietnamese(client_as, wor
         reverse("wagtailadmin_reports:workflow_tasks"),
         reverse("wagtailadmin_pages:edit", args=[world.in_review.pk]),
         reverse("wagtailadmin_pages:workflow_history", args=[world.in_review.pk]),
+        reverse(
+            "wagtailadmin_pages:workflow_action", args=[world.in_review.pk, "reject", world.task_state.pk]
+        ),
         reverse("wagtailadmin_explore", args=[world.fair.get_parent().pk]),
         reverse("wagtailadmin_pages:edit", args=[world.fair.pk]),
     ]
