@@ -5,7 +5,7 @@ Forms only parse and check input; fairs.services decides and writes.
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, CooperativeCertification, Province
@@ -239,7 +239,7 @@ class DemandForm(forms.Form):
     )
     min_ocop_stars = forms.TypedChoiceField(
         label=_("OCOP stars, at least"),
-        choices=[("", _("Any")), (3, "3 ★"), (4, "4 ★"), (5, "5 ★")],
+        choices=[("", pgettext_lazy("OCOP stars, at least", "Any")), (3, "3 ★"), (4, "4 ★"), (5, "5 ★")],
         coerce=int,
         empty_value=None,
         required=False,
