@@ -54,7 +54,7 @@ def _cooperative_brief(cooperative: CooperativePage) -> dict:
 
 @router.get("/provinces", response=list[ProvinceOut], summary="The 34 provinces and cities (since 2025)")
 def provinces(request):
-    return list(Province.objects.order_by("code"))
+    return list(selectors.provinces())
 
 
 @router.get(

@@ -188,6 +188,11 @@ def category_groups_with_counts():
     return groups
 
 
+def provinces():
+    """The 34 provinces and cities, by code."""
+    return Province.objects.order_by("code")
+
+
 def provinces_with_counts():
     counts = dict(
         public_products().order_by().values_list("cooperative__province_id").annotate(n=Count("pk"))
