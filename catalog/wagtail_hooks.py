@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from . import services
@@ -234,3 +236,37 @@ def register_search_synonym_viewset():
 
 
 # === end of the search synonyms block ===========================================================
+
+
+# === Page chooser (construct_page_chooser_queryset) =============================================
+# The chooser (/admin/choose-page/, its child listings and its search) lists any page by its
+# latest title; without this, cooperative staff read other cooperatives' draft and in-review
+# listing titles there.
+
+
+def _pages_chooser_shows(user):
+    """The pages `user` may see in the page chooser, or None for all of them (administrators).
+
+    Live pages under the title they are live with (a pending retitle is a draft too), and the
+    pages the user may edit, as Wagtail's page permissions give them: their cooperative's
+    subtree for its staff, what their group's page permissions grant to alliance staff.
+    """
+    if user.is_superuser:
+        return None
+    editable = PagePermissionPolicy(Page).instances_user_has_permission_for(user, "change")
+    return Page.objects.filter(
+        models.Q(depth=1) | models.Q(live=True, draft_title=models.F("title")) | models.Q(pk__in=editable)
+    )
+
+
+@hooks.register("construct_page_chooser_queryset")
+def limit_page_chooser(pages, request):
+    shown = _pages_chooser_shows(request.user)
+    if shown is None:
+        return pages
+    # Browsing into a page shows that page's own title above its children: refuse a page the
+    # user may not see, as if it did not exist.
+    parent_id = request.resolver_match.kwargs.get("parent_page_id") if request.resolver_match else None
+    if parent_id is not None and not shown.filter(pk=parent_id).exists():
+        raise Http404
+    return pages.filter(pk__in=shown.values("pk"))
