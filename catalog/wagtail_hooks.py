@@ -23,6 +23,7 @@ from . import services
 from .admin_import import import_products_view
 from .admin_import import menu_item as product_import_menu_item
 from .admin_stock import ProductStockView, product_stock_user_can_edit
+from .converters import MAX_ID
 from .models import Alliance, Category, CooperativePage, ProductPage, SearchSynonym
 
 # === Access, moderation and stock (permissions block) =========================================
@@ -259,8 +260,17 @@ def _pages_chooser_shows(user):
     )
 
 
+def _check_target_pages(request) -> None:
+    """The browse view reads `target_pages[]` with int() after this hook has run, so "abc" or
+    10^30 there was a ValueError or a database overflow (a 500); refuse them first (a 404)."""
+    for value in request.GET.getlist("target_pages[]"):
+        if value and not (value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID):
+            raise Http404
+
+
 @hooks.register("construct_page_chooser_queryset")
 def limit_page_chooser(pages, request):
+    _check_target_pages(request)
     shown = _pages_chooser_shows(request.user)
     if shown is None:
         return pages

@@ -117,3 +117,12 @@ def test_alliance_staff_without_page_rights_see_live_pages_only(client, two_coop
     assert SECRET not in shown
     assert "Nháp của A" not in shown
     assert "Sản phẩm sống của B" in shown
+
+
+@pytest.mark.parametrize("target", ["abc", str(10**30), "²"])
+def test_a_malformed_target_page_is_a_404(client, target):
+    client.force_login(factories.superuser())
+
+    response = client.get(reverse("wagtailadmin_choose_page"), {"target_pages[]": target})
+
+    assert response.status_code == 404
