@@ -20,18 +20,24 @@ from . import selectors, services
 from .models import ProductPage
 from .permissions import may_edit_stock
 
+# The largest value a PositiveIntegerField holds on PostgreSQL (SQLite takes more): a larger
+# number is a form error here, not an overflow in the database driver (a 500).
+MAX_QUANTITY = 2_147_483_647
+
 
 class ProductStockForm(forms.Form):
     stock = forms.IntegerField(
         label=_("Stock"),
         required=False,
         min_value=0,
+        max_value=MAX_QUANTITY,
         help_text=_("Units available now; empty if not tracked."),
     )
     monthly_capacity = forms.IntegerField(
         label=_("Monthly capacity"),
         required=False,
         min_value=0,
+        max_value=MAX_QUANTITY,
         help_text=_("Units the cooperative can supply per month."),
     )
 

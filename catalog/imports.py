@@ -15,6 +15,7 @@ import datetime
 import html
 import io
 import re
+import tempfile
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -29,7 +30,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from tqdm import tqdm
 from wagtail.models import Revision
 
@@ -82,10 +82,32 @@ _MAX_INT = 2_147_483_647
 _MAX_PRICE = 9_223_372_036_854_775_807
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _PHONE_RE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
-_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_PLAIN_NUMBER_RE = re.compile(r"\d+")
-_GROUPED_NUMBER_RE = re.compile(r"\d{1,3}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*")
-_DECIMAL_RE = re.compile(r"[\d.,]*\d[.,]\d+")
+# ASCII digits only: `\d` would also take full-width (１２) and other scripts' digits.
+_ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN_NUMBER_RE = re.compile(r"[0-9]+")
+_GROUPED_NUMBER_RE = re.compile(r"[0-9]{1,3}(?P<sep>[.,])[0-9]{3}(?:(?P=sep)[0-9]{3})*")
+_DECIMAL_RE = re.compile(r"[0-9.,]*[0-9][.,][0-9]+")
+# C0 and C1 control characters (and DEL) are never data; a NUL truncates text in some databases
+# and tools. Prose columns may hold line breaks and tabs, nothing else of the kind.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_PROSE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_PROSE_COLUMNS = frozenset({"description"})
+
+# How much of a file is read before it is refused. openpyxl pads every missing row and every
+# short row to the size the sheet declares, so a few kilobytes can declare a sheet of a billion
+# cells; these caps are checked before and while reading, never after.
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+# The files have 12 or 14 columns; anything far beyond is a stray cell or a hostile file.
+MAX_COLUMNS = 100
+# Decompressed size of all the parts of an .xlsx archive (a zip can hold a "bomb" that
+# inflates a thousandfold). A row with a 20,000-character description takes about 64 KiB of
+# sheet XML; styles, shared strings and pictures get a base allowance.
+XLSX_MAX_UNPACKED_BYTES = 1 << 30
+_XLSX_BASE_BYTES = 16 << 20
+_XLSX_BYTES_PER_ROW = 64 << 10
+# Real workbooks have a few dozen parts; a zip of thousands is not one.
+_XLSX_MAX_PARTS = 1000
 
 
 class ImportFileError(ValueError):
@@ -172,15 +194,54 @@ def check_extension(filename: str) -> str:
     return suffix
 
 
+@dataclass(frozen=True)
+class ReadLimits:
+    """The caps on one file: its lines (the heading and empty rows count), columns and unpacked bytes.
+
+    `max_rows` is the caller's cap on the rows after the heading (the admin upload's
+    MAX_UPLOAD_ROWS); without one, a workbook may have as many rows as Excel allows and
+    a CSV file any number.
+    """
+
+    max_rows: int | None
+    xlsx: bool
+
+    @property
+    def lines(self) -> int | None:
+        if self.max_rows is not None:
+            return self.max_rows + 1
+        return EXCEL_MAX_ROWS if self.xlsx else None
+
+    @property
+    def unpacked_bytes(self) -> int:
+        if self.max_rows is None:
+            return XLSX_MAX_UNPACKED_BYTES
+        return min(XLSX_MAX_UNPACKED_BYTES, _XLSX_BASE_BYTES + (self.max_rows + 1) * _XLSX_BYTES_PER_ROW)
+
+    def too_many_rows(self) -> ImportFileError:
+        if self.max_rows is None:
+            return _beyond_excel()
+        return ImportFileError(
+            _("The file has more than %(max)s rows; split it into smaller files.") % {"max": self.max_rows}
+        )
+
+
 def read_rows(
     file: BinaryIO, *, filename: str, columns: Sequence[str], max_rows: int | None = None
 ) -> list[Row]:
     """The data rows of a CSV or XLSX file whose header names exactly `columns` (in any order).
 
-    Empty rows are skipped but still counted, so line numbers match the spreadsheet.
+    Empty rows are skipped but still counted, so line numbers match the spreadsheet; they
+    count toward `max_rows` too, so a sheet of blank rows cannot keep the server reading.
     """
     suffix = check_extension(filename)
-    cells = _csv_cells(file) if suffix == ".csv" else _xlsx_cells(file)
+    limits = ReadLimits(max_rows=max_rows, xlsx=suffix == ".xlsx")
+    cells = _csv_cells(file) if suffix == ".csv" else _xlsx_cells(file, limits)
+    with contextlib.closing(cells):
+        return _rows(_within(cells, limits), columns)
+
+
+def _rows(cells: Iterator[tuple[int, Sequence]], columns: Sequence[str]) -> list[Row]:
     header_line = next(cells, None)
     if header_line is None:
         raise ImportFileError(_("The file is empty; its first row must name the columns."))
@@ -190,16 +251,29 @@ def read_rows(
         texts = [_cell_text(value, header[i] if i < len(header) else "") for i, value in enumerate(values)]
         if not any(texts):
             continue
-        if max_rows is not None and len(rows) >= max_rows:
-            raise ImportFileError(
-                _("The file has more than %(max)s rows; split it into smaller files.") % {"max": max_rows}
-            )
         values = dict.fromkeys(columns, "")
         values.update((name, text) for name, text in zip(header, texts, strict=False) if name)
         unnamed = any(text and (i >= len(header) or not header[i]) for i, text in enumerate(texts))
         problem = _("the row has values in columns without a heading") if unnamed else ""
         rows.append(Row(line, values, problem))
     return rows
+
+
+def _within(cells: Iterator[tuple[int, Sequence]], limits: ReadLimits) -> Iterator[tuple[int, Sequence]]:
+    """The rows of `cells`, refusing the file as soon as one is past a cap."""
+    for line, values in cells:
+        if limits.lines is not None and line > limits.lines:
+            raise limits.too_many_rows()
+        if len(values) > MAX_COLUMNS:
+            if any(value not in (None, "") for value in values[MAX_COLUMNS:]):
+                raise ImportFileError(
+                    _(
+                        "Line %(line)s has values beyond column %(max)s; the file may have at most %(max)s columns."
+                    )
+                    % {"line": line, "max": MAX_COLUMNS}
+                )
+            values = values[:MAX_COLUMNS]
+        yield line, values
 
 
 def _check_header(cells: Sequence, columns: Sequence[str]) -> list[str]:
@@ -249,26 +323,105 @@ def _csv_cells(file: BinaryIO) -> Iterator[tuple[int, list[str]]]:
         ) from None
 
 
-def _xlsx_cells(file: BinaryIO) -> Iterator[tuple[int, tuple]]:
+def _xlsx_cells(file: BinaryIO, limits: ReadLimits) -> Iterator[tuple[int, tuple]]:
+    archive = _unpacked_copy(file, max_bytes=limits.unpacked_bytes)
+    with archive:
+        try:
+            workbook = load_workbook(archive, read_only=True, data_only=True)
+        except Exception:  # openpyxl parses several XML parts here, and a damaged one fails in many ways
+            raise _not_a_workbook() from None
+        try:
+            if not workbook.worksheets:
+                return
+            sheet = workbook.worksheets[0]
+            _check_declared_size(sheet.max_row or 0, sheet.max_column or 0, limits)
+            # Read the rows the sheet holds, not the size it declares: given a size, openpyxl pads
+            # every gap and every short row to it, and silently drops the rows beyond it.
+            sheet.reset_dimensions()
+            # Without a size a read-only sheet yields an empty tuple for each missing row, so the
+            # count stays the row number. Missing rows count toward the cap here, where they
+            # cost least: a sheet with one cell at row 2,000,000 stops at the cap.
+            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if limits.lines is not None and line > limits.lines:
+                    raise limits.too_many_rows()
+                if values:
+                    yield line, values
+        except ImportFileError:
+            raise
+        except Exception as exc:  # a damaged sheet fails inside openpyxl's XML parsing, in many ways
+            raise ImportFileError(
+                _("The Excel workbook is damaged and could not be read (%(error)s).")
+                % {"error": str(exc)[:200]}
+            ) from None
+        finally:
+            workbook.close()
+
+
+def _unpacked_copy(file: BinaryIO, *, max_bytes: int) -> IO[bytes]:
+    """The .xlsx archive rewritten uncompressed, refused if its parts unpack to more than `max_bytes`.
+
+    A zip states each part's unpacked size, and zipfile never returns more than that; but a
+    whole-part read (which openpyxl does for the shared strings and styles) decompresses all
+    the data first and truncates afterwards, so a part that understates its size can still
+    inflate to gigabytes in memory. Copied here in small chunks, every part openpyxl reads
+    next is exactly the size that was checked.
+    """
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        source = zipfile.ZipFile(file)
+    except Exception:  # not a zip, a truncated one, a corrupt directory: zipfile fails in many ways
+        raise _not_a_workbook() from None
+    with source:
+        parts = [part for part in source.infolist() if not part.is_dir()]
+        names = {part.filename for part in parts}
+        if len(parts) > _XLSX_MAX_PARTS or len(names) != len(parts):
+            raise _not_a_workbook()
+        if sum(part.file_size for part in parts) > max_bytes:
+            raise ImportFileError(
+                _(
+                    "The workbook unpacks to more than %(max)s MB; split it into smaller files, or save it as CSV UTF-8."
+                )
+                % {"max": max_bytes >> 20}
+            )
+        copy = tempfile.SpooledTemporaryFile(max_size=_XLSX_BASE_BYTES)
+        try:
+            with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as target:
+                for part in parts:
+                    with source.open(part) as reader, target.open(part.filename, "w") as writer:
+                        while chunk := reader.read(1 << 16):
+                            writer.write(chunk)
+        except Exception:  # a bad checksum, an unknown compression, encryption: not a usable workbook
+            copy.close()
+            raise _not_a_workbook() from None
+    return copy
+
+
+def _check_declared_size(rows: int, columns: int, limits: ReadLimits) -> None:
+    """Refuse a sheet by the size its `<dimension>` declares, before a row is read."""
+    if rows > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLUMNS:
+        raise _beyond_excel()
+    if columns > MAX_COLUMNS:
         raise ImportFileError(
             _(
-                "The file could not be read as an Excel workbook (.xlsx). Save it again from Excel, or as CSV UTF-8."
+                "The sheet spans %(columns)s columns, more than %(max)s; delete the unused columns to the right of the table."
             )
-        ) from None
-    try:
-        if not workbook.worksheets:
-            return
-        # Read-only sheets yield an empty tuple for each missing row, so the count stays the row number.
-        yield from enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
-    except Exception as exc:  # a damaged sheet fails inside openpyxl's XML parsing, in many ways
-        raise ImportFileError(
-            _("The Excel workbook is damaged and could not be read (%(error)s).") % {"error": exc}
-        ) from None
-    finally:
-        workbook.close()
+            % {"columns": columns, "max": MAX_COLUMNS}
+        )
+    if limits.lines is not None and rows > limits.lines:
+        raise limits.too_many_rows()
+
+
+def _beyond_excel() -> ImportFileError:
+    return ImportFileError(
+        _("The sheet goes beyond Excel's last row (1,048,576) or last column (16,384); the file is damaged.")
+    )
+
+
+def _not_a_workbook() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The file could not be read as an Excel workbook (.xlsx). Save it again from Excel, or as CSV UTF-8."
+        )
+    )
 
 
 def _cell_text(value, column: str) -> str:
@@ -310,6 +463,17 @@ class _RowChecker:
     def __init__(self, row: Row):
         self.values = row.values
         self.reasons: list[str] = [row.problem] if row.problem else []
+        # Columns holding a control character: reported once here, read as empty afterwards.
+        self.unusable: set[str] = set()
+        for column, value in row.values.items():
+            control = (_CONTROL_IN_PROSE_RE if column in _PROSE_COLUMNS else _CONTROL_RE).search(value)
+            if control:
+                self.unusable.add(column)
+                self.fail(
+                    column,
+                    _("contains the control character %(code)s, which cannot be imported")
+                    % {"code": f"U+{ord(control.group()):04X}"},
+                )
 
     def fail(self, column: str, reason: str) -> None:
         self.reasons.append(f"{column}: {reason}" if column else reason)
@@ -317,6 +481,8 @@ class _RowChecker:
     def text(
         self, column: str, *, required: bool = False, max_length: int | None = None, why: str = ""
     ) -> str:
+        if column in self.unusable:
+            return ""
         value = self.values[column]
         if required and not value:
             self.fail(column, why or _("this column is required"))
@@ -348,7 +514,9 @@ class _RowChecker:
         if not value:
             return None
         if _PLAIN_NUMBER_RE.fullmatch(value) or _GROUPED_NUMBER_RE.fullmatch(value):
-            number = int(value.replace(".", "").replace(",", ""))
+            digits = value.replace(".", "").replace(",", "").lstrip("0") or "0"
+            # int() refuses over 4,300 digits (a ValueError); any number that long is too large anyway.
+            number = int(digits) if len(digits) <= len(str(maximum)) else maximum + 1
         elif value.startswith("-"):
             self.fail(column, _("“%(value)s” is negative") % {"value": value[:40]})
             return None
@@ -377,7 +545,7 @@ class _RowChecker:
         if not value:
             return None
         try:
-            if not _ISO_DATE_RE.match(value):
+            if not _ISO_DATE_RE.fullmatch(value):
                 raise ValueError
             day = datetime.date.fromisoformat(value)
         except ValueError:

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Q
+from django.db.models import F, Q
+from wagtail.models import Page
 from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 _CACHE_ATTR = "_catalog_staffing"
 
@@ -100,6 +102,19 @@ def may_edit_stock(user, page) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or page.permissions_for_user(user).can_edit()
+
+
+def pages_visible_in_chooser(user):
+    """The pages `user` may see in the page chooser, or None for all of them (administrators).
+
+    Live pages under the title they are live with (a pending retitle is a draft too), and the
+    pages the user may edit, as Wagtail's page permissions give them: their cooperative's
+    subtree for its staff, what their group's page permissions grant to alliance staff.
+    """
+    if user.is_superuser:
+        return None
+    editable = PagePermissionPolicy(Page).instances_user_has_permission_for(user, "change")
+    return Page.objects.filter(Q(depth=1) | Q(live=True, draft_title=F("title")) | Q(pk__in=editable))
 
 
 # --- the people behind a cooperative or an alliance (for notifications) -----------------------

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from . import permissions, services
 from .admin_import import import_products_view
 from .admin_import import menu_item as product_import_menu_item
 from .admin_stock import ProductStockView
+from .converters import MAX_ID
 from .models import Alliance, Category, CooperativePage, ProductPage, SearchSynonym
 
 # === Access, moderation and stock (permissions block) =========================================
@@ -194,3 +196,31 @@ def register_search_synonym_viewset():
 
 
 # === end of the search synonyms block ===========================================================
+
+
+# === Page chooser (construct_page_chooser_queryset) =============================================
+# The chooser (/admin/choose-page/, its child listings and its search) lists any page by its
+# latest title; without this, cooperative staff read other cooperatives' draft and in-review
+# listing titles there.
+
+
+def _check_target_pages(request) -> None:
+    """The browse view reads `target_pages[]` with int() after this hook has run, so "abc" or
+    10^30 there was a ValueError or a database overflow (a 500); refuse them first (a 404)."""
+    for value in request.GET.getlist("target_pages[]"):
+        if value and not (value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID):
+            raise Http404
+
+
+@hooks.register("construct_page_chooser_queryset")
+def limit_page_chooser(pages, request):
+    _check_target_pages(request)
+    shown = permissions.pages_visible_in_chooser(request.user)
+    if shown is None:
+        return pages
+    # Browsing into a page shows that page's own title above its children: refuse a page the
+    # user may not see, as if it did not exist.
+    parent_id = request.resolver_match.kwargs.get("parent_page_id") if request.resolver_match else None
+    if parent_id is not None and not shown.filter(pk=parent_id).exists():
+        raise Http404
+    return pages.filter(pk__in=shown.values("pk"))

@@ -6,13 +6,21 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from catalog.admin_chooser import VisibleChosenPagesView
 from catalog.views import search_page
 from config.api import api
 
 urlpatterns = [
+    # Ahead of Wagtail's own, which answers for any page id (catalog/admin_chooser.py).
+    path(
+        "admin/choose-page/chosen-multiple/",
+        require_admin_access(VisibleChosenPagesView.as_view()),
+        name="wagtailadmin_choose_page_chosen_multiple",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),

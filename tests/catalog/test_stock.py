@@ -82,6 +82,12 @@ def test_empty_stock_means_not_tracked(client, shop):
         ({"stock": "-1", "monthly_capacity": "10"}, "stock"),
         ({"stock": "10", "monthly_capacity": "-5"}, "monthly_capacity"),
         ({"stock": "nhiều", "monthly_capacity": "10"}, "stock"),
+        # Beyond what the column holds: once an OverflowError in the database driver (a 500).
+        ({"stock": str(10**20), "monthly_capacity": "10"}, "stock"),
+        ({"stock": "10", "monthly_capacity": str(10**20)}, "monthly_capacity"),
+        ({"stock": str(2**31), "monthly_capacity": "10"}, "stock"),  # past PostgreSQL's integer
+        ({"stock": "1e5", "monthly_capacity": "10"}, "stock"),
+        ({"stock": "10", "monthly_capacity": "NaN"}, "monthly_capacity"),
     ],
 )
 def test_invalid_numbers_are_refused_with_a_form_error(client, shop, data, field):
@@ -92,6 +98,21 @@ def test_invalid_numbers_are_refused_with_a_form_error(client, shop, data, field
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert inventory(shop.product) == (120, 500)
+
+
+def test_the_largest_stock_the_column_holds_is_accepted(client, shop):
+    client.force_login(shop.staff)
+
+    client.post(stock_url(shop.product), {"stock": str(2**31 - 1), "monthly_capacity": "0"})
+
+    assert inventory(shop.product) == (2**31 - 1, 0)
+
+
+def test_a_product_id_beyond_any_database_key_is_a_404(client, shop):
+    client.force_login(shop.staff)
+
+    assert client.get(f"/admin/catalog/stock/{10**30}/").status_code == 404
+    assert client.post(f"/admin/catalog/stock/{10**30}/", {"stock": "1"}).status_code == 404
 
 
 def test_stock_can_be_set_on_a_listing_in_review(client, shop):
