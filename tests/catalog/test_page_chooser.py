@@ -129,7 +129,7 @@ def test_a_malformed_target_page_is_a_404(client, target):
 
 
 def test_chosen_answer_leaves_out_other_cooperatives_drafts(client, two_cooperatives):
-    staff_a, a, b, in_review = two_cooperatives
+    staff_a, _a, b, in_review = two_cooperatives
     client.force_login(staff_a)
     response = client.get("/admin/choose-page/chosen-multiple/", {"id": [in_review.pk, b.pk]})
     assert response.status_code == 200
