@@ -34,6 +34,7 @@ from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
+from accounts.services import email_mark_verified
 from cms.demo import build_articles
 
 from . import search, services
@@ -486,6 +487,7 @@ def _accounts(result: DemoResult) -> dict[str, object]:
             )
             user.password = password_hash
             user.save(update_fields=["password"])
+            email_mark_verified(user=user)
             result.add("accounts")
         users[account.email] = user
     return users

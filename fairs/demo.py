@@ -26,6 +26,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.services import email_mark_verified
 from catalog.demo import (
     ADMIN,
     BUYER,
@@ -185,6 +186,7 @@ def _buyer_accounts(result: DemoResult) -> list:
                 )
                 user.password = password
                 user.save(update_fields=["password"])
+                email_mark_verified(user=user)
                 result.add("accounts")
             accounts.append((user, kind, name))
     # About forty buyers: the list above once more, with branches in other provinces.
@@ -195,6 +197,7 @@ def _buyer_accounts(result: DemoResult) -> list:
             branch = User.objects.create_user(email=email, organisation=f"{name} – chi nhánh")
             branch.password = password
             branch.save(update_fields=["password"])
+            email_mark_verified(user=branch)
             result.add("accounts")
         accounts.append((branch, kind, f"{name} – chi nhánh"))
     return accounts
