@@ -12,12 +12,19 @@ a taken address is told by email that someone tried to sign up with it. No page 
 from allauth.account import app_settings
 from allauth.account.utils import complete_signup, perform_login
 from allauth.account.views import SignupView
+from django.conf import settings
 from django.db import transaction
+from django.shortcuts import redirect
 
 _CHECK_YOUR_EMAIL = app_settings.EmailVerificationMethod.MANDATORY
 
 
 class BuyerSignupView(SignupView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        return super().dispatch(request, *args, **kwargs)
+
     def form_valid(self, form):
         if form.account_already_exists:
             return perform_login(

@@ -170,6 +170,10 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SESSION_REMEMBER = True
+# A logged-in person sent to log in (a buyer opening /admin/) must see the form to log in as someone
+# else: allauth's default would send them back to `next`, which sends them here again, forever.
+# Sign-up still sends logged-in people home (accounts/views.py).
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Per IP and per email address: after 5 failed log-ins for one address in 5 minutes, even the right

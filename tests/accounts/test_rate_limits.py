@@ -84,3 +84,16 @@ def test_the_admin_log_in_lets_an_administrator_in(client):
 
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_logged_in_buyer_who_opens_the_admin_is_asked_for_another_account_not_looped(client):
+    buyer = factories.user(email="mua@example.org")
+    client.force_login(buyer)
+
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("accounts:login") + "?next=/admin/", 302)]
+    assert "mua@example.org" in response.content.decode()
+    assert 'name="login"' in response.content.decode()
