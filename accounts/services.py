@@ -1,36 +1,27 @@
-"""Writes for accounts."""
+"""Writes for accounts that are not a person's own doing through allauth's pages.
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+Sign-up, log-in, verification and password reset go through django-allauth (accounts/adapter.py,
+accounts/views.py); what is left here is for code that builds accounts itself, such as demo data.
+"""
+
+from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.utils.translation import gettext as _
-
-User = get_user_model()
 
 
 @transaction.atomic
-def buyer_sign_up(*, email: str, password: str, full_name: str, organisation: str = "", phone: str = ""):
-    """Create a buyer account and send a welcome email after commit."""
-    first, _sep, last = full_name.strip().rpartition(" ")
-    user = User(
-        email=email.strip().lower(),
-        first_name=first or last,
-        last_name=last if first else "",
-        organisation=organisation,
-        phone=phone,
+def email_mark_verified(*, user) -> EmailAddress:
+    """Record the user's email address as their primary, verified address (allauth's EmailAddress).
+
+    For accounts whose address is vouched for without the emailed link: the demo's published
+    accounts, and test users. Any other address of the user stops being primary.
+    """
+    EmailAddress.objects.filter(user=user, primary=True).exclude(email__iexact=user.email).update(
+        primary=False
     )
-    user.set_password(password)
-    user.full_clean()
-    user.save()
-    transaction.on_commit(
-        lambda: send_mail(
-            _("Welcome to the cooperative marketplace"),
-            _("Your buyer account %(email)s is ready. Browse the catalogue at %(url)s")
-            % {"email": user.email, "url": settings.SITE_BASE_URL},
-            None,
-            [user.email],
-            fail_silently=True,
-        )
-    )
-    return user
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        address = EmailAddress(user=user, email=user.email)
+    address.primary = True
+    address.verified = True
+    address.save()
+    return address

@@ -1,32 +1,42 @@
-"""Buyer sign-up, log-in and log-out."""
+"""Sign-up that does not tell who has an account.
 
-from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth.views import LoginView, LogoutView
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+Everything else (log-in, log-out, verification, password reset, rate limits) is django-allauth's
+own views, styled by templates/account/. Sign-up is allauth's view with one change: it ends on
+"check your email" for every address. allauth can only hide a taken address when verification is
+mandatory; here it is optional (accounts/permissions.py says what an unverified buyer cannot do),
+so the sign-up step alone is run as if it were mandatory. A new buyer is sent the welcome and
+confirmation email, and logged in by its link (or by their password, unverified); the owner of
+a taken address is told by email that someone tried to sign up with it. No page differs.
+"""
 
-from .forms import BuyerSignupForm, EmailLoginForm
-from .services import buyer_sign_up
+from allauth.account import app_settings
+from allauth.account.utils import complete_signup, perform_login
+from allauth.account.views import SignupView
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import redirect
+
+_CHECK_YOUR_EMAIL = app_settings.EmailVerificationMethod.MANDATORY
 
 
-class EmailLoginView(LoginView):
-    form_class = EmailLoginForm
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
+class BuyerSignupView(SignupView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if form.account_already_exists:
+            return perform_login(
+                self.request,
+                None,
+                email_verification=_CHECK_YOUR_EMAIL,
+                signup=True,
+                email=form.cleaned_data["email"],
+            )
+        with transaction.atomic():
+            user = form.save(self.request)
+            return complete_signup(self.request, user, _CHECK_YOUR_EMAIL, self.get_success_url())
 
 
-class SignOutView(LogoutView):
-    pass
-
-
-def signup(request):
-    if request.user.is_authenticated:
-        return redirect("/")
-    form = BuyerSignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = buyer_sign_up(**form.cleaned_data)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your buyer account is ready."))
-        return redirect("/")
-    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+signup = BuyerSignupView.as_view()

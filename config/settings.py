@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "allauth",
+    "allauth.account",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -112,7 +115,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -150,6 +156,42 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# The cache also holds the log-in and sign-up rate limits (below): every web process must share it,
+# so production sets CACHE_URL to Redis (redis://host:6379/1); local memory is per process.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Accounts through django-allauth (accounts/adapter.py, accounts/forms.py, templates/account/).
+# People log in with their email; there is no username.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.EmailLoginForm",
+    "signup": "accounts.forms.BuyerSignupForm",
+    "reset_password": "accounts.forms.EmailResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.NewPasswordForm",
+}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+# Unverified buyers can browse and log in, but cannot register for fairs or ask for meetings
+# (accounts/permissions.py). Sign-up itself ends on "check your email" whether or not the address
+# already had an account, so it never tells which addresses are registered (accounts/views.py).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SESSION_REMEMBER = True
+# A logged-in person sent to log in (a buyer opening /admin/) must see the form to log in as someone
+# else: allauth's default would send them back to `next`, which sends them here again, forever.
+# Sign-up still sends logged-in people home (accounts/views.py).
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Per IP and per email address: after 5 failed log-ins for one address in 5 minutes, even the right
+# password is refused until the window passes. The other limits are allauth's defaults.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "login": "30/m/ip", "signup": "20/m/ip"}
+# Behind a reverse proxy every request comes from the proxy's address: the rate limits per IP need
+# the number of proxies in front that set X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sàn HTX <no-reply@example.org>")
@@ -178,6 +220,9 @@ if SEARCH_ENGINE == "elasticsearch" and not ELASTICSEARCH_URL:
 # Wagtail
 WAGTAIL_SITE_NAME = "Sàn Hợp tác xã Việt Nam"
 WAGTAILADMIN_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000")
+# The admin logs in through the site's log-in (allauth), with its rate limits; config/urls.py sends
+# /admin/login/ there too.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False

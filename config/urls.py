@@ -1,8 +1,9 @@
-"""URL map: admin, API, accounts, search, sitemap, then Wagtail serves the page tree in vi and /en/."""
+"""URL map: admin, API, accounts (ours, then allauth's), search, sitemap, then Wagtail serves the page tree in vi and /en/."""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -15,6 +16,9 @@ from catalog.views import search_page
 from config.api import api
 
 urlpatterns = [
+    # The admin logs in through the site's log-in and its rate limits (settings.WAGTAILADMIN_LOGIN_URL),
+    # so Wagtail's own log-in form is never reachable.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     # Ahead of Wagtail's own, which answers for any page id (catalog/admin_chooser.py).
     path(
         "admin/choose-page/chosen-multiple/",
@@ -35,6 +39,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.account.urls")),
     path("tim-kiem/", search_page, name="search"),
     path("hoi-cho-tham-gia/", include("fairs.urls")),
     path("", include(wagtail_urls)),

@@ -9,6 +9,8 @@ import functools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import get_hasher, make_password
 
+from accounts.services import email_mark_verified
+
 from .data.accounts import ACCOUNTS, ADMIN
 from .result import DemoResult
 
@@ -31,15 +33,21 @@ def demo_user(
     organisation: str = "",
     superuser: bool = False,
 ):
-    """The demo user with this email, created with the demo password when missing (counted in `result`)."""
+    """The demo user with this email, created with the demo password when missing (counted in `result`).
+
+    Demo accounts have a verified email address, so they can register for fairs and send
+    requests straight away (also those of a demo database built before verification existed).
+    """
     User = get_user_model()
     user = User.objects.filter(email=email).first()
     if user is not None:
+        email_mark_verified(user=user)
         return user
     make = User.objects.create_superuser if superuser else User.objects.create_user
     user = make(email=email, first_name=first_name, last_name=last_name, organisation=organisation)
     user.password = _password_hash(get_hasher().algorithm)
     user.save(update_fields=["password"])
+    email_mark_verified(user=user)
     result.add("accounts")
     return user
 

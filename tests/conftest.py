@@ -1,6 +1,7 @@
 """Shared fixtures. Migrations load the places, categories, page tree and review workflow."""
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from catalog.places import clear_caches
@@ -19,6 +20,14 @@ def _default_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth counts log-ins and sign-ups per IP in the cache; every test client is 127.0.0.1."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import has_verified_email
 from catalog.models import ProductPage
 from fairs import notifications, permissions
 from fairs.models import (
@@ -51,6 +52,8 @@ def meeting_request_create(
     fair = requester.fair
     if not permissions.acts_for(user, requester):
         raise PermissionDenied(_("You do not act for this participant."))
+    if not has_verified_email(user):
+        raise PermissionDenied(_("Confirm your email address before asking for meetings."))
     if recipient.pk == requester.pk:
         raise ValidationError(_("You cannot request a meeting with yourself."))
     if recipient.fair_id != fair.pk:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import has_verified_email
 from catalog.models import CooperativePage, ProductPage, Province
 from fairs import notifications, permissions, tasks
 from fairs.models import (
@@ -93,6 +94,8 @@ def participant_register_cooperative(
     _check_registration_open(fair)
     if not (user.is_superuser or permissions.is_staff_of(user, cooperative)):
         raise PermissionDenied(_("Only the cooperative's own staff can register it."))
+    if not has_verified_email(user):
+        raise PermissionDenied(_("Confirm your email address before registering for a fair."))
     if cooperative.verification != CooperativePage.Verification.VERIFIED:
         raise ValidationError(_("Only verified cooperatives can take part in fairs."))
     provinces = set(fair.provinces.values_list("code", flat=True))
@@ -130,6 +133,8 @@ def participant_register_buyer(*, fair: FairPage, user, data: RegistrationData) 
     _check_registration_open(fair)
     if not user.is_authenticated:
         raise PermissionDenied(_("Sign in to register."))
+    if not has_verified_email(user):
+        raise PermissionDenied(_("Confirm your email address before registering for a fair."))
     if Participant.objects.filter(fair=fair, user=user, role=Participant.Role.BUYER).exists():
         raise ValidationError(_("You are already registered as a buyer for this fair."))
     if not data.name.strip():

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import verified_email_required
 from catalog.models import ProductPage, Province
 from catalog.qr import inline_qr_svg
 
@@ -105,6 +106,7 @@ def _register_with(request, fair, *, form, representatives, submit, template, ex
 
 
 @login_required
+@verified_email_required
 @require_http_methods(["GET", "POST"])
 def register_buyer(request, fair_id: int):
     fair = _fair(fair_id)
@@ -124,6 +126,7 @@ def register_buyer(request, fair_id: int):
 
 
 @login_required
+@verified_email_required
 @require_http_methods(["GET", "POST"])
 def register_cooperative(request, fair_id: int, cooperative_id: int):
     fair = _fair(fair_id)
@@ -208,6 +211,7 @@ def demand_add(request, fair_id: int, participant_id: int):
 
 
 @login_required
+@verified_email_required
 @require_POST
 def request_meeting(request, fair_id: int, participant_id: int):
     fair = _fair(fair_id)

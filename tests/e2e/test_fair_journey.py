@@ -36,7 +36,7 @@ def person(browser, live_site):
         page = context.new_page()
         page.set_default_timeout(20_000)
         page.goto("/accounts/login/")
-        page.locator("input[name=username], input[name=email]").first.fill(email)
+        page.locator("input[name=login]").fill(email)
         page.locator("input[name=password]").fill(PASSWORD)
         page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

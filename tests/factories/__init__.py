@@ -5,6 +5,7 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
+from accounts.services import email_mark_verified
 from catalog import services
 from catalog.models import Category
 from catalog.places import resolve_province
@@ -13,15 +14,21 @@ _sequence = itertools.count(1)
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
 
-def user(*, email: str | None = None, password: str = DEFAULT_PASSWORD, **extra):
+def user(*, email: str | None = None, password: str = DEFAULT_PASSWORD, verified: bool = True, **extra):
+    """A user who has confirmed their email address, unless verified=False (a buyer fresh from sign-up)."""
     n = next(_sequence)
-    return get_user_model().objects.create_user(
+    created = get_user_model().objects.create_user(
         email=email or f"user{n}@example.org", password=password, **extra
     )
+    if verified:
+        email_mark_verified(user=created)
+    return created
 
 
 def superuser(*, email: str = "admin@example.org", password: str = DEFAULT_PASSWORD):
-    return get_user_model().objects.create_superuser(email=email, password=password)
+    created = get_user_model().objects.create_superuser(email=email, password=password)
+    email_mark_verified(user=created)
+    return created
 
 
 def alliance(*, name: str | None = None, provinces=("01",), kind: str = "provincial", staff=()):
