@@ -84,3 +84,13 @@ def is_staff_of(user, cooperative) -> bool:
         and cooperative.staff_group_id is not None
         and user.groups.filter(pk=cooperative.staff_group_id).exists()
     )
+
+
+def can_view_agreement_document(user, agreement) -> bool:
+    """Whether `user` may read an agreement's signed document: one of its two parties (the
+    cooperative's staff, the buyer's account) or an organiser of its fair."""
+    return (
+        acts_for(user, agreement.buyer)
+        or acts_for(user, agreement.supplier)
+        or is_organiser(user, agreement.fair)
+    )

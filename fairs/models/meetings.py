@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from catalog.storage import private_storage, random_name
+
 
 class MatchScore(models.Model):
     """How well a cooperative at a fair answers one buyer demand, and why.
@@ -146,7 +148,8 @@ class Meeting(models.Model):
 
 
 def agreement_document_path(agreement: "Agreement", filename: str) -> str:
-    return f"agreements/{agreement.fair_id}/{filename}"
+    """A random name in the private storage: the fair and the file's own name give nothing away."""
+    return random_name("agreements", filename)
 
 
 class Agreement(models.Model):
@@ -171,11 +174,16 @@ class Agreement(models.Model):
     volume = models.CharField(_("volume"), max_length=200, help_text=_("e.g. 2 tấn/tháng trong 12 tháng"))
     value_vnd = models.PositiveBigIntegerField(_("value (đồng)"))
     signed_on = models.DateField(_("signed on"))
+    # In the private storage, read only through fairs.views.agreements (who may: fairs.permissions).
     document = models.FileField(
         _("signed document"),
         upload_to=agreement_document_path,
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+    )
+    document_name = models.CharField(
+        _("document's file name"), max_length=255, blank=True, help_text=_("As it was uploaded.")
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
