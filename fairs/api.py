@@ -162,6 +162,13 @@ class MeetingRequestIn(Schema):
     recipient_id: int = Field(..., ge=1, le=MAX_ID, description="The participant you want to meet.")
     message: str = Field("", max_length=1000)
     demand_id: int | None = Field(None, ge=1, le=MAX_ID, description="One of the buyer's demands.")
+    product_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="A published product of the cooperative in the request (the recipient, "
+        "or the requester when a cooperative asks a buyer).",
+    )
 
 
 class AnswerIn(Schema):
@@ -360,7 +367,7 @@ def fair_me(request, fair_id: int = FairId):
     registrations = (
         permissions.participants_of(request.user, fair)
         .prefetch_related(
-            Prefetch("meetings", queryset=Meeting.objects.prefetch_related("participants")),
+            Prefetch("meetings", queryset=Meeting.objects.not_cancelled().prefetch_related("participants")),
             Prefetch(
                 "requests_sent",
                 queryset=MeetingRequest.objects.select_related("requester", "recipient"),
@@ -435,6 +442,11 @@ def meeting_request_create(request, payload: MeetingRequestIn, fair_id: int = Fa
         demand = BuyerDemand.objects.filter(pk=payload.demand_id, participant__fair=fair).first()
         if demand is None:
             raise HttpError(404, _("No demand %(id)s at this fair.") % {"id": payload.demand_id})
+    product = None
+    if payload.product_id is not None:
+        product = ProductPage.objects.filter(pk=payload.product_id).first()
+        if product is None:
+            raise HttpError(400, _("No product %(id)s.") % {"id": payload.product_id})
     try:
         created = services.meeting_request_create(
             requester=people[payload.requester_id],
@@ -442,6 +454,7 @@ def meeting_request_create(request, payload: MeetingRequestIn, fair_id: int = Fa
             user=request.user,
             message=payload.message,
             demand=demand,
+            product=product,
         )
     except PermissionDenied as error:
         raise HttpError(403, str(error) or _("You may not do this.")) from error

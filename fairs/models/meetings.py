@@ -88,14 +88,25 @@ class MeetingRequest(models.Model):
         return f"{self.requester} → {self.recipient}"
 
 
+class MeetingQuerySet(models.QuerySet):
+    def not_cancelled(self):
+        return self.exclude(outcome=Meeting.Outcome.CANCELLED)
+
+
 class Meeting(models.Model):
-    """A B2B meeting at a fair: two or more participants, then a slot and a table, then an outcome."""
+    """A B2B meeting at a fair: two or more participants, then a slot and a table, then an outcome.
+
+    A meeting not yet held is cancelled (outcome "cancelled", slot and table freed) when one of
+    its participants is rejected or withdraws (fairs.services.registration). It stays on record
+    for the organisers, but no schedule, calendar, badge, API or report shows it as a meeting.
+    """
 
     class Outcome(models.TextChoices):
         PENDING = "", _("Not yet recorded")
         HELD = "held", _("Held")
         NO_SHOW = "no_show", _("No-show")
         FOLLOW_UP = "follow_up", _("Held, with a follow-up")
+        CANCELLED = "cancelled", _("Cancelled: a participant left the fair")
 
     fair = models.ForeignKey("fairs.FairPage", on_delete=models.CASCADE, related_name="meetings")
     participants = models.ManyToManyField("fairs.Participant", related_name="meetings")
@@ -123,6 +134,8 @@ class Meeting(models.Model):
     )
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting")

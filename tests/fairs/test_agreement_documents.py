@@ -30,16 +30,6 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def organiser():
-    return factories.user(email="lienminh@example.org")
-
-
-@pytest.fixture
-def fair(organiser):
-    return fair_factories.fair(lead=factories.alliance(provinces=("01",), staff=[organiser]))
-
-
-@pytest.fixture
 def supplier_staff():
     return factories.user(email="htx@example.org")
 
