@@ -108,7 +108,8 @@ def language_links(context) -> list[dict]:
 
 @register.simple_tag(takes_context=True)
 def site_sections(context) -> dict:
-    """URLs of the catalogue and the news index for the header (one query, kept on the request).
+    """URLs of the catalogue, the fairs index and the news index for the header (one query, kept
+    on the request).
 
     As in wagtail/bakerydemo, the menu is read by a template tag: every page
     needs it, and no single view owns it.
@@ -118,13 +119,18 @@ def site_sections(context) -> dict:
 
     from catalog.models import CatalogueIndexPage
     from cms.models import NewsIndexPage
+    from fairs.models import FairIndexPage
 
     request = context.get("request")
     cached = getattr(request, "_site_sections", None)
     if cached is not None:
         return cached
-    types = ContentType.objects.get_for_models(CatalogueIndexPage, NewsIndexPage)
-    names = {types[CatalogueIndexPage].pk: "catalogue", types[NewsIndexPage].pk: "news"}
+    types = ContentType.objects.get_for_models(CatalogueIndexPage, FairIndexPage, NewsIndexPage)
+    names = {
+        types[CatalogueIndexPage].pk: "catalogue",
+        types[FairIndexPage].pk: "fairs",
+        types[NewsIndexPage].pk: "news",
+    }
     sections: dict[str, str] = {}
     for page in Page.objects.live().filter(content_type__in=names).order_by("path"):
         sections.setdefault(names[page.content_type_id], localize_path(page.get_url(request)))
