@@ -13,6 +13,7 @@ from wagtail.models import Page
 
 from catalog.localization import localize_path
 from catalog.models import CatalogueIndexPage
+from fairs.models import FairIndexPage
 
 from .models import NewsIndexPage
 
@@ -44,12 +45,17 @@ def language_links(request) -> list[dict]:
 
 
 def site_sections(request) -> dict:
-    """URLs of the catalogue and the news index for the header (one query, kept on the request)."""
+    """URLs of the catalogue, the fairs index and the news index for the header (one query, kept
+    on the request)."""
     cached = getattr(request, "_site_sections", None)
     if cached is not None:
         return cached
-    types = ContentType.objects.get_for_models(CatalogueIndexPage, NewsIndexPage)
-    names = {types[CatalogueIndexPage].pk: "catalogue", types[NewsIndexPage].pk: "news"}
+    types = ContentType.objects.get_for_models(CatalogueIndexPage, FairIndexPage, NewsIndexPage)
+    names = {
+        types[CatalogueIndexPage].pk: "catalogue",
+        types[FairIndexPage].pk: "fairs",
+        types[NewsIndexPage].pk: "news",
+    }
     sections: dict[str, str] = {}
     for page in Page.objects.live().filter(content_type__in=names).order_by("path"):
         sections.setdefault(names[page.content_type_id], localize_path(page.get_url(request)))

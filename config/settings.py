@@ -153,7 +153,24 @@ STORAGES = {
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Private files (signed agreements; later invoices and statements): never under MEDIA_URL,
+    # only through views that check who asks (catalog/storage.py). Outside MEDIA_ROOT by default.
+    "private": {
+        "BACKEND": env.str("PRIVATE_STORAGE_BACKEND", default="catalog.storage.PrivateFileSystemStorage")
+    },
 }
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
+if STORAGES["private"]["BACKEND"] == "storages.backends.s3.S3Storage":
+    # A bucket (or a location in one) of its own, private: files are read through signed,
+    # short-lived URLs made by the storage, never through a public address.
+    STORAGES["private"]["OPTIONS"] = {
+        "bucket_name": env.str("PRIVATE_STORAGE_BUCKET"),
+        "location": env.str("PRIVATE_STORAGE_LOCATION", default="private"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "file_overwrite": False,
+    }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # The cache also holds the log-in and sign-up rate limits (below): every web process must share it,

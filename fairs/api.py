@@ -160,6 +160,13 @@ class MeetingRequestIn(Schema):
     recipient_id: int = Field(..., ge=1, le=MAX_ID, description="The participant you want to meet.")
     message: str = Field("", max_length=1000)
     demand_id: int | None = Field(None, ge=1, le=MAX_ID, description="One of the buyer's demands.")
+    product_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="A published product of the cooperative in the request (the recipient, "
+        "or the requester when a cooperative asks a buyer).",
+    )
 
 
 class AnswerIn(Schema):
@@ -372,12 +379,18 @@ def meeting_request_create(request, payload: MeetingRequestIn, fair_id: int = Fa
         raise HttpError(400, _("The message contains a character that is not allowed."))
     people = selectors.participants_by_id(fair, [payload.requester_id, payload.recipient_id])
     demand = None if payload.demand_id is None else selectors.demand_at(fair, payload.demand_id)
+    product = None
+    if payload.product_id is not None:
+        product = selectors.product_by_id(payload.product_id)
+        if product is None:
+            raise HttpError(400, _("No product %(id)s.") % {"id": payload.product_id})
     created = services.meeting_request_create(
         requester=people[payload.requester_id],
         recipient=people[payload.recipient_id],
         user=request.user,
         message=payload.message,
         demand=demand,
+        product=product,
     )
     return Status(201, _request_out(created))
 

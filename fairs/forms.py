@@ -8,13 +8,49 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Category, CooperativeCertification, Province
+from catalog.converters import MAX_ID
+from catalog.models import Category, CooperativeCertification, ProductPage, Province
 from catalog.places import UnknownProvince, resolve_province
 
 from . import services
 from .models import BuyerDemand, FairPage, Participant
 
 MAX_REPRESENTATIVES = 3
+
+
+# --- ids ------------------------------------------------------------------------------------------
+# A posted id beyond what a database key holds (10^30) must be a form error, not an
+# OverflowError from the driver: these fields refuse it before any query.
+
+
+def _fits_a_key(value) -> bool:
+    try:
+        return 0 < int(str(value)) <= MAX_ID
+    except (TypeError, ValueError):
+        return True  # not a number at all: Django's own checks refuse it
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not _fits_a_key(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value:
+            if not _fits_a_key(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
 
 
 class ProvinceField(forms.CharField):
@@ -149,14 +185,16 @@ class BuyerRegistrationForm(RegistrationForm):
 class CooperativeRegistrationForm(RegistrationForm):
     booth = forms.ChoiceField(label=_("Booth"), choices=Participant.Booth.choices, required=False)
     booth_area_m2 = forms.IntegerField(label=_("Booth area (m²)"), min_value=1, max_value=500, required=False)
-    showcased_products = forms.ModelMultipleChoiceField(
+    showcased_products = BoundedModelMultipleChoiceField(
         label=_("Products to showcase"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("They appear in your virtual booth on the fair's page."),
     )
-    supply_quantity = forms.IntegerField(label=_("Can supply per month"), min_value=1, required=False)
+    supply_quantity = forms.IntegerField(
+        label=_("Can supply per month"), min_value=1, max_value=2_000_000_000, required=False
+    )
     supply_unit = forms.CharField(
         label=_("Unit"), max_length=30, required=False, help_text=_("e.g. kg, tấn, chai")
     )
@@ -207,7 +245,7 @@ class CooperativeRegistrationForm(RegistrationForm):
         )
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
+class CategoryChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, category):
         label = category.label(get_language())
         return f"— {label}" if category.parent_id else label
@@ -268,16 +306,22 @@ class DemandForm(forms.Form):
 
 
 class MeetingRequestForm(forms.Form):
-    recipient = forms.IntegerField(widget=forms.HiddenInput)
+    recipient = IdField()
     message = forms.CharField(
         label=_("Message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    demand = forms.ModelChoiceField(label=_("About the demand"), queryset=None, required=False)
-    product = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    demand = BoundedModelChoiceField(label=_("About the demand"), queryset=None, required=False)
+    product = BoundedModelChoiceField(queryset=None, widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, fair: FairPage, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["demand"].queryset = BuyerDemand.objects.filter(participant__fair=fair)
+        # Published products of the fair's approved cooperatives; the service then checks
+        # that the product is the supplying side's own (services.meeting_request_create).
+        self.fields["product"].queryset = ProductPage.objects.live().filter(
+            cooperative__fair_registrations__fair=fair,
+            cooperative__fair_registrations__status=Participant.Status.APPROVED,
+        )
 
 
 class AnswerForm(forms.Form):
@@ -285,5 +329,5 @@ class AnswerForm(forms.Form):
 
 
 class InterestForm(forms.Form):
-    other = forms.IntegerField()
+    other = IdField()
     interested = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import ProductPage, Province
 
+from .forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField, IdField
 from .models import Agreement, FairPage, Meeting, Participant
 from .services import MAX_DOCUMENT_BYTES, STATUS_MOVES
 
@@ -32,12 +33,12 @@ def participant_label(participant: Participant) -> str:
     return label
 
 
-class ParticipantChoiceField(forms.ModelChoiceField):
+class ParticipantChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, obj):
         return participant_label(obj)
 
 
-class ParticipantMultipleChoiceField(forms.ModelMultipleChoiceField):
+class ParticipantMultipleChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return participant_label(obj)
 
@@ -61,7 +62,7 @@ class ParticipantFilterForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    participant_id = forms.IntegerField(widget=forms.HiddenInput)
+    participant_id = IdField()
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
 
 
@@ -128,7 +129,7 @@ class ScheduleForm(forms.Form):
 
 
 class PinForm(forms.Form):
-    meeting_id = forms.IntegerField(widget=forms.HiddenInput)
+    meeting_id = IdField()
     slot = forms.ChoiceField(label=_("Slot"), required=False)
     unpin = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -202,7 +203,7 @@ class AgreementForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Agreement.Kind.choices, widget=forms.RadioSelect)
     buyer = ParticipantChoiceField(label=_("Buyer"), queryset=Participant.objects.none())
     supplier = ParticipantChoiceField(label=_("Cooperative"), queryset=Participant.objects.none())
-    products = forms.ModelMultipleChoiceField(
+    products = BoundedModelMultipleChoiceField(
         label=_("Products"),
         queryset=ProductPage.objects.none(),
         required=False,

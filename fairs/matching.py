@@ -654,9 +654,11 @@ def recommendations_for(*, participant: Participant, limit: int = 10) -> list[Re
     requested = {
         (r.recipient_id if r.requester_id == participant.pk else r.requester_id): r for r in requests
     }
-    links = Meeting.participants.through.objects.filter(
-        meeting__participants=participant, participant__in=others
-    ).select_related("meeting")
+    links = (
+        Meeting.participants.through.objects.filter(meeting__participants=participant, participant__in=others)
+        .exclude(meeting__outcome=Meeting.Outcome.CANCELLED)
+        .select_related("meeting")
+    )
     meetings = {link.participant_id: link.meeting for link in links}
     viewer = participant.role
     return [

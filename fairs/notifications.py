@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from catalog.notifications import Email, send_after_commit
 
-from .models import MeetingRequest, Participant
+from .models import Meeting, MeetingRequest, Participant
 
 
 def _addresses(participant: Participant) -> list[str]:
@@ -73,6 +73,22 @@ def meeting_request_answered(request: MeetingRequest) -> None:
         else _("%(name)s declined your meeting request at %(fair)s.\n")
     ) % {"name": request.recipient.name, "fair": request.fair.title}
     _send(request.requester, subject, body)
+
+
+def meeting_cancelled(meeting: Meeting, *, leaving: Participant) -> None:
+    """Tell the other participants of a meeting that it is off, because `leaving` left the fair."""
+    for other in meeting.participants.all():
+        if other.pk == leaving.pk:
+            continue
+        _send(
+            other,
+            _("Meeting cancelled: %(fair)s") % {"fair": meeting.fair.title},
+            _(
+                "%(name)s no longer takes part in %(fair)s, so your meeting with them is cancelled "
+                "and its slot is free.\n"
+            )
+            % {"name": leaving.name, "fair": meeting.fair.title},
+        )
 
 
 def schedule_ready(participants: list[Participant]) -> None:

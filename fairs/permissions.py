@@ -74,3 +74,13 @@ def participants_of(user, fair: FairPage):
 def is_staff_of(user, cooperative) -> bool:
     """Whether `user` is on the staff of `cooperative` (and so may register it)."""
     return is_cooperative_staff(user, cooperative)
+
+
+def can_view_agreement_document(user, agreement) -> bool:
+    """Whether `user` may read an agreement's signed document: one of its two parties (the
+    cooperative's staff, the buyer's account) or an organiser of its fair."""
+    return (
+        acts_for(user, agreement.buyer)
+        or acts_for(user, agreement.supplier)
+        or is_organiser(user, agreement.fair)
+    )

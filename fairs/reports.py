@@ -251,11 +251,15 @@ def _meetings(fair: FairPage) -> MeetingFigures:
         requested=Count("pk"),
         accepted=Count("pk", filter=Q(status=MeetingRequest.Status.ACCEPTED)),
     )
-    meetings = Meeting.objects.filter(fair=fair).aggregate(
-        meetings=Count("pk"),
-        scheduled=Count("pk", filter=~Q(slot_key="")),
-        held=Count("pk", filter=Q(outcome__in=[Meeting.Outcome.HELD, Meeting.Outcome.FOLLOW_UP])),
-        no_shows=Count("pk", filter=Q(outcome=Meeting.Outcome.NO_SHOW)),
+    meetings = (
+        Meeting.objects.filter(fair=fair)
+        .not_cancelled()
+        .aggregate(
+            meetings=Count("pk"),
+            scheduled=Count("pk", filter=~Q(slot_key="")),
+            held=Count("pk", filter=Q(outcome__in=[Meeting.Outcome.HELD, Meeting.Outcome.FOLLOW_UP])),
+            no_shows=Count("pk", filter=Q(outcome=Meeting.Outcome.NO_SHOW)),
+        )
     )
     return MeetingFigures(**requests, **meetings)
 

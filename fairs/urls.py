@@ -5,7 +5,7 @@ Ids use the `id` converter (catalog.converters), so an id too large for the data
 
 from django.urls import path
 
-from .views import organiser, participant, report
+from .views import agreements, organiser, participant, report
 
 app_name = "fairs"
 urlpatterns = [
@@ -53,6 +53,11 @@ urlpatterns = [
     path("<id:fair_id>/to-chuc/so-do-ban/", organiser.table_plan, name="table_plan"),
     path("<id:fair_id>/to-chuc/check-in/", organiser.check_in, name="check_in"),
     path("<id:fair_id>/cuoc-gap/<id:meeting_id>/", organiser.meeting, name="meeting"),
+    path(
+        "<id:fair_id>/thoa-thuan/<id:agreement_id>/tai-lieu/",
+        agreements.agreement_document,
+        name="agreement_document",
+    ),
     # report
     path("<id:fair_id>/bao-cao/", report.report, name="report"),
     path("<id:fair_id>/bao-cao.csv", report.report_csv, name="report_csv"),

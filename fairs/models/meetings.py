@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from catalog.storage import private_storage, random_name
+
 
 class MatchScore(models.Model):
     """How well a cooperative at a fair answers one buyer demand, and why.
@@ -86,14 +88,25 @@ class MeetingRequest(models.Model):
         return f"{self.requester} → {self.recipient}"
 
 
+class MeetingQuerySet(models.QuerySet):
+    def not_cancelled(self):
+        return self.exclude(outcome=Meeting.Outcome.CANCELLED)
+
+
 class Meeting(models.Model):
-    """A B2B meeting at a fair: two or more participants, then a slot and a table, then an outcome."""
+    """A B2B meeting at a fair: two or more participants, then a slot and a table, then an outcome.
+
+    A meeting not yet held is cancelled (outcome "cancelled", slot and table freed) when one of
+    its participants is rejected or withdraws (fairs.services.registration). It stays on record
+    for the organisers, but no schedule, calendar, badge, API or report shows it as a meeting.
+    """
 
     class Outcome(models.TextChoices):
         PENDING = "", _("Not yet recorded")
         HELD = "held", _("Held")
         NO_SHOW = "no_show", _("No-show")
         FOLLOW_UP = "follow_up", _("Held, with a follow-up")
+        CANCELLED = "cancelled", _("Cancelled: a participant left the fair")
 
     fair = models.ForeignKey("fairs.FairPage", on_delete=models.CASCADE, related_name="meetings")
     participants = models.ManyToManyField("fairs.Participant", related_name="meetings")
@@ -122,6 +135,8 @@ class Meeting(models.Model):
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
@@ -146,7 +161,8 @@ class Meeting(models.Model):
 
 
 def agreement_document_path(agreement: "Agreement", filename: str) -> str:
-    return f"agreements/{agreement.fair_id}/{filename}"
+    """A random name in the private storage: the fair and the file's own name give nothing away."""
+    return random_name("agreements", filename)
 
 
 class Agreement(models.Model):
@@ -171,11 +187,16 @@ class Agreement(models.Model):
     volume = models.CharField(_("volume"), max_length=200, help_text=_("e.g. 2 tấn/tháng trong 12 tháng"))
     value_vnd = models.PositiveBigIntegerField(_("value (đồng)"))
     signed_on = models.DateField(_("signed on"))
+    # In the private storage, read only through fairs.views.agreements (who may: fairs.permissions).
     document = models.FileField(
         _("signed document"),
         upload_to=agreement_document_path,
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+    )
+    document_name = models.CharField(
+        _("document's file name"), max_length=255, blank=True, help_text=_("As it was uploaded.")
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

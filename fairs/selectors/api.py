@@ -70,7 +70,7 @@ def registrations_of(user, fair: FairPage):
     return (
         permissions.participants_of(user, fair)
         .prefetch_related(
-            Prefetch("meetings", queryset=Meeting.objects.prefetch_related("participants")),
+            Prefetch("meetings", queryset=Meeting.objects.not_cancelled().prefetch_related("participants")),
             Prefetch("requests_sent", queryset=requests),
             Prefetch("requests_received", queryset=requests),
         )
@@ -104,3 +104,8 @@ def meeting_request_at(fair: FairPage, request_id: int) -> MeetingRequest:
     if meeting_request is None:
         raise MeetingRequest.DoesNotExist(_("No meeting request %(id)s at this fair.") % {"id": request_id})
     return meeting_request
+
+
+def product_by_id(product_id: int) -> ProductPage | None:
+    """A product by id, or None (the service decides whether it may be named in a request)."""
+    return ProductPage.objects.filter(pk=product_id).first()

@@ -86,11 +86,15 @@ def dashboard_figures(fair: FairPage) -> DashboardFigures:
     figures.checked_in = Participant.objects.filter(fair=fair, checked_in_at__isnull=False).count()
     for row in MeetingRequest.objects.filter(fair=fair).values("status").annotate(n=Count("pk")).order_by():
         figures.requests[row["status"]] = row["n"]
-    meetings = Meeting.objects.filter(fair=fair).aggregate(
-        scheduled=Count("pk", filter=~Q(slot_key="")),
-        unscheduled=Count("pk", filter=Q(slot_key="")),
-        pinned=Count("pk", filter=Q(pinned=True)),
-        held=Count("pk", filter=Q(outcome__in=[Meeting.Outcome.HELD, Meeting.Outcome.FOLLOW_UP])),
+    meetings = (
+        Meeting.objects.filter(fair=fair)
+        .not_cancelled()
+        .aggregate(
+            scheduled=Count("pk", filter=~Q(slot_key="")),
+            unscheduled=Count("pk", filter=Q(slot_key="")),
+            pinned=Count("pk", filter=Q(pinned=True)),
+            held=Count("pk", filter=Q(outcome__in=[Meeting.Outcome.HELD, Meeting.Outcome.FOLLOW_UP])),
+        )
     )
     figures.meetings_scheduled = meetings["scheduled"]
     figures.meetings_unscheduled = meetings["unscheduled"]
@@ -123,7 +127,11 @@ def participants_for_approval(user, fair: FairPage, *, status: str = "", role: s
         participants = participants.filter(province=province)
     return (
         participants.select_related("province", "cooperative", "user")
-        .annotate(meeting_count=Count("meetings", distinct=True))
+        .annotate(
+            meeting_count=Count(
+                "meetings", filter=~Q(meetings__outcome=Meeting.Outcome.CANCELLED), distinct=True
+            )
+        )
         .order_by("status", "role", "name", "pk")
     )
 
@@ -139,7 +147,11 @@ def approved_participants(fair: FairPage):
     return (
         Participant.objects.filter(fair=fair, status=Participant.Status.APPROVED)
         .select_related("province")
-        .annotate(meeting_count=Count("meetings", distinct=True))
+        .annotate(
+            meeting_count=Count(
+                "meetings", filter=~Q(meetings__outcome=Meeting.Outcome.CANCELLED), distinct=True
+            )
+        )
         .order_by("role", "name", "pk")
     )
 
@@ -193,6 +205,7 @@ def table_plan(fair: FairPage, *, slot_keys: list[str]) -> list[PlanSlot]:
 def unscheduled_meetings(fair: FairPage, *, limit: int = 100):
     return (
         Meeting.objects.filter(fair=fair, slot_key="")
+        .not_cancelled()
         .prefetch_related(Prefetch("participants", queryset=Participant.objects.order_by("role", "name")))
         .order_by("-weight", "pk")[:limit]
     )

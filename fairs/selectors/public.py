@@ -90,6 +90,8 @@ def fair_page_context(*, fair: FairPage, user) -> dict:
         "my_registrations": mine,
         "is_organiser": permissions.is_organiser(user, fair),
         "registration_is_open": fair.registration_is_open,
+        "has_ended": fair.status == FairPage.Status.CLOSED or fair.ends_on < timezone.localdate(),
+        "registration_has_closed": fair.registration_closes_on < timezone.localdate(),
     }
 
 
@@ -138,7 +140,7 @@ class ParticipationView:
 
 
 def _participants_with_activity():
-    meetings = Meeting.objects.prefetch_related(
+    meetings = Meeting.objects.not_cancelled().prefetch_related(
         Prefetch("participants", queryset=Participant.objects.only("pk", "name", "role", "fair_id"))
     )
     return Participant.objects.select_related("fair", "cooperative", "province").prefetch_related(

@@ -26,6 +26,7 @@ from .meetings import (
     meeting_request_withdraw,
 )
 from .registration import (
+    REGISTRATION_MOVES,
     RegistrationData,
     RepresentativeData,
     participant_check_in,
@@ -40,6 +41,7 @@ from .scheduling import ScheduleOutcome, fair_schedule, schedule_instance
 __all__ = [
     "MAX_DOCUMENT_BYTES",
     "ORGANISER_PAGE_PERMISSIONS",
+    "REGISTRATION_MOVES",
     "STATUS_MOVES",
     "AgreementData",
     "DemandData",

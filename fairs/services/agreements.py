@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -98,6 +99,8 @@ def agreement_record(
         recorded_by=user,
     )
     if data.document is not None:
+        # The storage names the file at random (models.agreement_document_path); the page shows this.
+        agreement.document_name = PurePath(data.document.name or "").name[:255]
         agreement.document = data.document
     agreement.full_clean()
     agreement.save()

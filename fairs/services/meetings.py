@@ -23,7 +23,7 @@ from fairs.services.registration import _check_slots
 
 
 def _meeting_count(participant: Participant) -> int:
-    return participant.meetings.count()
+    return participant.meetings.not_cancelled().count()
 
 
 def _check_cap(fair: FairPage, participants: Iterable[Participant]) -> None:
@@ -71,12 +71,17 @@ def meeting_request_create(
         )
     if demand is not None and demand.participant_id not in (requester.pk, recipient.pk):
         raise ValidationError(_("The demand must be one of the buyer's at this fair."))
-    if (
-        product is not None
-        and recipient.cooperative_id != product.cooperative_id
-        and requester.cooperative_id != product.cooperative_id
+    # The product is the supplying cooperative's: the recipient's, or the requester's own
+    # when a cooperative asks a buyer; and published, never a draft or another's.
+    supplier = recipient if recipient.role == Participant.Role.COOPERATIVE else requester
+    if product is not None and (
+        supplier.role != Participant.Role.COOPERATIVE
+        or product.cooperative_id != supplier.cooperative_id
+        or not product.live
     ):
-        raise ValidationError(_("The product must be one of the cooperative's."))
+        raise ValidationError(
+            _("The product must be one of the published products of %(name)s.") % {"name": supplier.name}
+        )
     request = MeetingRequest(
         fair=fair,
         requester=requester,
@@ -162,6 +167,8 @@ def meeting_pin(*, meeting: Meeting, user, slot_key: str | None) -> Meeting:
     fair = meeting.fair
     if not permissions.is_organiser(user, fair):
         raise PermissionDenied(_("Only the fair's organisers can pin meetings."))
+    if meeting.outcome == Meeting.Outcome.CANCELLED:
+        raise ValidationError(_("This meeting is cancelled."))
     if slot_key is None:
         meeting.pinned = False
         meeting.save(update_fields=["pinned"])

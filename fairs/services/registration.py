@@ -14,10 +14,22 @@ from catalog.models import CooperativePage, ProductPage, Province
 from fairs import notifications, permissions, tasks
 from fairs.models import (
     FairPage,
+    Meeting,
     MeetingRequest,
     Participant,
     Representative,
 )
+
+Status = Participant.Status
+# How a registration's status may move. Organisers approve or reject a pending registration,
+# reject an approved one, and may think again about one they rejected. A withdrawal is the
+# participant's own and final: nobody can approve a withdrawn registration back in.
+REGISTRATION_MOVES = {
+    Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
+    Status.APPROVED: {Status.REJECTED, Status.WITHDRAWN},
+    Status.REJECTED: {Status.APPROVED, Status.WITHDRAWN},
+    Status.WITHDRAWN: set(),
+}
 
 # --- registration ------------------------------------------------------------------------------
 
@@ -153,15 +165,60 @@ def participant_register_buyer(*, fair: FairPage, user, data: RegistrationData) 
     return _save_registration(participant, data)
 
 
+def _lock(participant: Participant) -> None:
+    """Lock the row and read its status afresh: two organisers deciding at once see each other."""
+    Participant.objects.select_for_update().filter(pk=participant.pk).values("pk").first()
+    participant.refresh_from_db(fields=["status"])
+
+
+def _check_move(participant: Participant, status: str) -> None:
+    if status not in REGISTRATION_MOVES[participant.status]:
+        raise ValidationError(
+            _("A registration that is “%(current)s” cannot become “%(new)s”.")
+            % {"current": participant.get_status_display(), "new": Status(status).label}
+        )
+
+
+def _release(participant: Participant) -> None:
+    """A participant leaves the fair: its waiting requests close, and its meetings not yet held
+    are cancelled, their slots and tables freed; the other side of each hears of it after commit."""
+    now = timezone.now()
+    MeetingRequest.objects.filter(
+        Q(requester=participant) | Q(recipient=participant), status=MeetingRequest.Status.PENDING
+    ).update(status=MeetingRequest.Status.WITHDRAWN, answered_at=now)
+    meetings = list(
+        participant.meetings.filter(outcome=Meeting.Outcome.PENDING)
+        .select_related("fair")
+        .prefetch_related("participants__representatives", "participants__user")
+    )
+    if not meetings:
+        return
+    Meeting.objects.filter(pk__in=[m.pk for m in meetings]).update(
+        outcome=Meeting.Outcome.CANCELLED, slot_key="", table=None, pinned=False
+    )
+    # Their accepted requests close too, so the two may ask again if the organisers think again.
+    MeetingRequest.objects.filter(meeting__in=meetings, status=MeetingRequest.Status.ACCEPTED).update(
+        status=MeetingRequest.Status.WITHDRAWN
+    )
+    for meeting in meetings:
+        notifications.meeting_cancelled(meeting, leaving=participant)
+
+
 @transaction.atomic
 def participant_decide(*, participant: Participant, user, approve: bool) -> Participant:
-    """Approve or reject a registration: the lead organiser for anyone, a co-organiser for its provinces."""
+    """Approve or reject a registration: the lead organiser for anyone, a co-organiser for its
+    provinces; along REGISTRATION_MOVES. Rejecting cancels the participant's meetings not yet held."""
     if not permissions.can_approve(user, participant):
         raise PermissionDenied(_("You cannot approve participants from this province."))
-    participant.status = Participant.Status.APPROVED if approve else Participant.Status.REJECTED
+    _lock(participant)
+    status = Status.APPROVED if approve else Status.REJECTED
+    _check_move(participant, status)
+    participant.status = status
     participant.decided_by = user
     participant.decided_at = timezone.now()
     participant.save(update_fields=["status", "decided_by", "decided_at"])
+    if not approve:
+        _release(participant)
     notifications.registration_decided(participant)
     tasks.queue_match_refresh(participant.fair_id)
     return participant
@@ -169,20 +226,20 @@ def participant_decide(*, participant: Participant, user, approve: bool) -> Part
 
 @transaction.atomic
 def participant_withdraw(*, participant: Participant, user) -> Participant:
-    """Withdraw a registration while the fair takes requests: its waiting requests close, and
-    its meetings are left out of the schedule (services.schedule_instance)."""
+    """Withdraw a registration while the fair takes requests, for good: its waiting requests
+    close and its meetings not yet held are cancelled, freeing their slots and tables."""
     if not permissions.acts_for(user, participant):
         raise PermissionDenied(_("You do not act for this participant."))
-    if participant.status == Participant.Status.WITHDRAWN:
+    _lock(participant)
+    if participant.status == Status.WITHDRAWN:
         raise ValidationError(_("This registration has already been withdrawn."))
+    _check_move(participant, Status.WITHDRAWN)
     if not participant.fair.requests_are_open:
         raise ValidationError(_("Registrations can no longer be withdrawn: ask the organisers."))
-    participant.status = Participant.Status.WITHDRAWN
+    participant.status = Status.WITHDRAWN
     participant.decided_at = timezone.now()
     participant.save(update_fields=["status", "decided_at"])
-    MeetingRequest.objects.filter(
-        Q(requester=participant) | Q(recipient=participant), status=MeetingRequest.Status.PENDING
-    ).update(status=MeetingRequest.Status.WITHDRAWN, answered_at=timezone.now())
+    _release(participant)
     return participant
 
 

@@ -24,6 +24,7 @@ def schedule_instance(fair: FairPage) -> dict:
     slots = fair.slots()
     meetings = list(
         Meeting.objects.filter(fair=fair)
+        .not_cancelled()
         .exclude(participants__status__in=["pending", "rejected", "withdrawn"])
         .prefetch_related("participants")
         .order_by("pk")

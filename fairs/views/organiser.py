@@ -142,6 +142,10 @@ def status(request, fair_id: int):
 # --- participants and approvals ----------------------------------------------------------------
 
 
+def _statuses_that_may_become(status: str) -> set[str]:
+    return {current for current, moves in services.REGISTRATION_MOVES.items() if status in moves}
+
+
 @login_required
 def participants(request, fair_id: int):
     fair = _organised_fair(request, fair_id)
@@ -162,7 +166,9 @@ def participants(request, fair_id: int):
             "form": form,
             "page_obj": page_obj,
             "is_lead": permissions.is_lead_organiser(request.user, fair),
-            "Status": Participant.Status,
+            # Only the decisions REGISTRATION_MOVES allows from each status are offered.
+            "approvable": _statuses_that_may_become(Participant.Status.APPROVED),
+            "rejectable": _statuses_that_may_become(Participant.Status.REJECTED),
         },
         fair=fair,
     )
@@ -177,13 +183,19 @@ def decide(request, fair_id: int):
         return HttpResponseBadRequest(_("Choose a participant, and approve or reject."))
     participant = get_object_or_404(Participant, fair=fair, pk=form.cleaned_data["participant_id"])
     approve = form.cleaned_data["decision"] == "approve"
+    back = _back(request, reverse("fairs:participants", args=[fair.pk]))
     # The service refuses (403) a co-organiser deciding on another province's participant.
-    services.participant_decide(participant=participant, user=request.user, approve=approve)
+    try:
+        services.participant_decide(participant=participant, user=request.user, approve=approve)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
     if approve:
         messages.success(request, _("%(name)s is approved.") % {"name": participant.name})
     else:
         messages.success(request, _("%(name)s is rejected.") % {"name": participant.name})
-    return redirect(_back(request, reverse("fairs:participants", args=[fair.pk])))
+    return redirect(back)
 
 
 # --- meetings ----------------------------------------------------------------------------------

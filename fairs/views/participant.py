@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import verified_email_required
-from catalog.models import ProductPage, Province
+from catalog.models import Province
 from catalog.qr import inline_qr_svg
 
 from .. import forms, ical, permissions, services
@@ -223,9 +223,6 @@ def request_meeting(request, fair_id: int, participant_id: int):
     recipient = selectors.recipient_in(fair, form.cleaned_data["recipient"])
     if recipient is None:
         raise Http404("No such participant at this fair")
-    product = None
-    if form.cleaned_data["product"]:
-        product = ProductPage.objects.filter(pk=form.cleaned_data["product"]).first()
     try:
         services.meeting_request_create(
             requester=requester,
@@ -233,7 +230,7 @@ def request_meeting(request, fair_id: int, participant_id: int):
             user=request.user,
             message=form.cleaned_data["message"],
             demand=form.cleaned_data["demand"],
-            product=product,
+            product=form.cleaned_data["product"],
         )
     except ValidationError as error:
         for message in error.messages:

@@ -367,7 +367,8 @@ def test_the_check_in_field_is_focused_for_a_scanner(client, fair, organiser):
 def test_a_meeting_participant_records_the_outcome_and_an_agreement(
     client, fair, organiser, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     supplier_staff = factories.user()
     cooperative = factories.cooperative(province="01", staff=[supplier_staff])
     rice = factories.product(cooperative=cooperative, name="Gạo ST25")
