@@ -72,7 +72,7 @@ def test_email_mark_verified_makes_the_address_primary_and_verified_once():
 def test_an_unverified_buyer_cannot_register_for_a_fair(fair):
     buyer = factories.user(verified=False)
 
-    with pytest.raises(PermissionDenied, match="Confirm your email address"):
+    with pytest.raises(PermissionDenied, match="xác nhận địa chỉ email"):
         services.participant_register_buyer(fair=fair, user=buyer, data=buyer_registration())
 
     assert not Participant.objects.exists()
@@ -90,7 +90,7 @@ def test_unverified_cooperative_staff_cannot_register_their_cooperative(fair):
     staff = factories.user(verified=False)
     cooperative = factories.cooperative(staff=[staff])
 
-    with pytest.raises(PermissionDenied, match="Confirm your email address"):
+    with pytest.raises(PermissionDenied, match="xác nhận địa chỉ email"):
         services.participant_register_cooperative(
             fair=fair, user=staff, cooperative=cooperative, data=services.RegistrationData()
         )
@@ -101,7 +101,7 @@ def test_an_unverified_participant_cannot_ask_for_a_meeting(fair, organiser):
     buyer = fair_factories.buyer_participant(fair, approve_by=organiser)
     unverify(buyer.user)
 
-    with pytest.raises(PermissionDenied, match="Confirm your email address"):
+    with pytest.raises(PermissionDenied, match="xác nhận địa chỉ email"):
         services.meeting_request_create(requester=buyer, recipient=supplier, user=buyer.user)
 
     assert not MeetingRequest.objects.exists()

@@ -60,7 +60,7 @@ def test_cooperative_listing_is_approved_by_its_alliance_then_public(
     # Their pages start at their own cooperative.
     staff.goto("/admin/pages/")
     expect(staff.get_by_role("heading", level=1)).to_contain_text("HTX Nông nghiệp Hữu cơ Sóc Sơn")
-    staff.get_by_role("link", name="Add child page").click()
+    staff.get_by_role("link", name="Thêm trang con").click()
     expect(staff).to_have_url(re.compile(r"/admin/pages/add/catalog/productpage/\d+/$"))
 
     staff.get_by_role("button", name="Chọn một hình ảnh").click()
@@ -80,7 +80,7 @@ def test_cooperative_listing_is_approved_by_its_alliance_then_public(
     staff.get_by_role("textbox", name="Đơn vị tính*").fill("hộp 300 g")
     screenshot(staff, "moderation-1-new-listing")
 
-    staff.get_by_role("button", name="More actions").click()
+    staff.get_by_role("button", name="Thao tác khác").click()
     # "Submit to Duyệt tin đăng" (Wagtail's Vietnamese: "Thực hiện Duyệt tin đăng").
     staff.get_by_role("button", name=re.compile(r"Duyệt tin đăng$")).click()
     expect(staff.get_by_role("status").filter(has_text=PRODUCT)).to_be_visible()
@@ -94,11 +94,11 @@ def test_cooperative_listing_is_approved_by_its_alliance_then_public(
 
     reviewer = desktop_page()
     log_in_to_admin(reviewer, ALLIANCE_STAFF)
-    awaiting = reviewer.get_by_role("region", name="Awaiting your review")
+    awaiting = reviewer.get_by_role("region", name="Đang chờ bạn duyệt")
     listing = awaiting.get_by_role("row").filter(has=reviewer.get_by_role("link", name=PRODUCT, exact=True))
     expect(listing).to_contain_text("Nguyễn Văn Hùng")  # htx1@, who submitted it
     screenshot(reviewer, "moderation-2-awaiting-review")
-    listing.get_by_role("button", name="Actions").click()
+    listing.get_by_role("button", name="Thao tác").click()
     listing.get_by_role("button", name="Duyệt", exact=True).click()
     expect(listing).to_have_count(0)
 

@@ -52,7 +52,7 @@ def lenient(client):
 
 @pytest.mark.parametrize("which", ["draft", "foreign"])
 def test_the_service_refuses_a_draft_or_another_cooperatives_product(people, which):
-    with pytest.raises(ValidationError, match="published products"):
+    with pytest.raises(ValidationError, match="sản phẩm đã đăng"):
         services.meeting_request_create(
             requester=people["buyer"],
             recipient=people["supplier"],

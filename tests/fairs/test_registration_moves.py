@@ -48,7 +48,7 @@ def test_a_withdrawn_registration_cannot_be_approved_again(fair, organiser):
     buyer = fair_factories.buyer_participant(fair, approve_by=organiser)
     services.participant_withdraw(participant=buyer, user=buyer.user)
 
-    with pytest.raises(ValidationError, match="cannot become"):
+    with pytest.raises(ValidationError, match="không thể chuyển sang"):
         services.participant_decide(participant=buyer, user=organiser, approve=True)
 
     buyer.refresh_from_db()
