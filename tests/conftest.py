@@ -6,6 +6,7 @@ from django.utils import translation
 
 from catalog.places import clear_caches
 from tests import factories
+from tests.factories import fairs as fair_factories
 
 
 @pytest.fixture(autouse=True)
@@ -45,3 +46,15 @@ def buyer(db):
 @pytest.fixture
 def admin_user(db):
     return factories.superuser()
+
+
+# An organiser, and an open fair that their alliance leads (the fairs and accounts tests share
+# them; a module that needs other ones defines its own fixtures of these names).
+@pytest.fixture
+def organiser(db):
+    return factories.user(email="lienminh@example.org")
+
+
+@pytest.fixture
+def fair(organiser):
+    return fair_factories.fair(lead=factories.alliance(provinces=("01",), staff=[organiser]))

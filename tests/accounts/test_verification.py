@@ -19,16 +19,6 @@ from .conftest import link_in
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def organiser():
-    return factories.user(email="lienminh@example.org")
-
-
-@pytest.fixture
-def fair(organiser):
-    return fair_factories.fair(lead=factories.alliance(provinces=("01",), staff=[organiser]))
-
-
 def unverify(user):
     EmailAddress.objects.filter(user=user).update(verified=False)
 

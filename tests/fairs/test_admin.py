@@ -9,19 +9,8 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from fairs.models import FairIndexPage, FairPage
 from tests import factories
-from tests.factories import fairs as fair_factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organiser():
-    return factories.user(email="lienminh@example.org")
-
-
-@pytest.fixture
-def fair(organiser):
-    return fair_factories.fair(lead=factories.alliance(provinces=("01",), staff=[organiser]))
 
 
 def _form(fair: FairPage, sessions: list[dict], **changes) -> dict:
