@@ -42,7 +42,7 @@ def tlv(tag: str, value: str) -> str:
 
 
 def clean_purpose(purpose: str) -> str:
-    """Fold Vietnamese marks to ASCII (bank apps mangle them) and check the length."""
+    """Fold Vietnamese marks to ASCII (bank apps mangle them), collapse spaces, check the length."""
     if not isinstance(purpose, str):
         raise ValueError("The purpose must be text.")
     folded = " ".join(anyascii(purpose).split())
