@@ -1,1 +1,0 @@
-"""Marketplace: buyers' demands, quotes, orders and payments (not built yet)."""
