@@ -227,14 +227,7 @@ def _products(result, *, cooperatives, admin, limit, images: bool, log) -> None:
                 continue
             rng = random.Random(sku)
             category = categories[template.category]
-            image_id = None
-            if images:
-                image_id = demo_image(
-                    title=template.name,
-                    subtitle=template.name_en,
-                    group=category.group.slug,
-                    collection=cooperative.collection,
-                ).pk
+            image_id = _template_image(template, category, cooperative) if images else None
             state = OCOP_SHOWCASE.get((cooperative.province_id, built.index, position))
             # Signature products are certified, and every fifth other one.
             certified = state is not None or position == 0 or ordinal % 5 == 0
@@ -375,12 +368,7 @@ def _review_examples(result, *, cooperatives, users, images: bool) -> None:
         category = categories[template.category]
         image_id = None
         if images:
-            image_id = demo_image(
-                title=template.name,
-                subtitle=template.name_en,
-                group=category.group.slug,
-                collection=cooperative.collection,
-            ).pk
+            image_id = _template_image(template, category, cooperative)
             result.add("images")
         services.product_create(
             cooperative=cooperative,
@@ -470,3 +458,13 @@ def build_scale_catalogue(result: DemoResult, *, cooperatives, n: int, log) -> N
     if created or updated:
         counts = search.rebuild()
         log(f"search index rebuilt: {counts['indexed']} listings ({time.monotonic() - started:.0f} s)")
+
+
+def _template_image(template, category, cooperative) -> int:
+    """A generated picture of a product template, in the cooperative's collection (its id)."""
+    return demo_image(
+        title=template.name,
+        subtitle=template.name_en,
+        group=category.group.slug,
+        collection=cooperative.collection,
+    ).pk
