@@ -139,18 +139,21 @@ def test_small_demo_covers_every_province_and_group_and_is_idempotent():
     assert _counts() == after_first
 
 
+SMALL_SCALE_CATALOGUE = (
+    "load_demo_data",
+    "--products",
+    "120",
+    "--cooperatives-per-province",
+    "1",
+    "--products-per-cooperative",
+    "1",
+    "--no-images",
+    "--no-fairs",
+)
+
+
 def test_scale_catalogue_adds_n_products_once(capsys):
-    call_command(
-        "load_demo_data",
-        "--products",
-        "120",
-        "--cooperatives-per-province",
-        "1",
-        "--products-per-cooperative",
-        "1",
-        "--no-images",
-        "--no-fairs",
-    )
+    call_command(*SMALL_SCALE_CATALOGUE)
     products = ProductPage.objects.count()
     curated = ProductPage.objects.exclude(sku__startswith="SC-").count()
     assert products == curated + 120
@@ -159,17 +162,7 @@ def test_scale_catalogue_adds_n_products_once(capsys):
     )
     assert OcopCertificate.objects.filter(product__sku__startswith="SC-").count() == 12
 
-    call_command(
-        "load_demo_data",
-        "--products",
-        "120",
-        "--cooperatives-per-province",
-        "1",
-        "--products-per-cooperative",
-        "1",
-        "--no-images",
-        "--no-fairs",
-    )
+    call_command(*SMALL_SCALE_CATALOGUE)
 
     assert ProductPage.objects.count() == products
     assert OcopCertificate.objects.filter(product__sku__startswith="SC-").count() == 12
