@@ -14,6 +14,7 @@ from .pages import (
 from .places import FormerProvince, Province, Ward
 from .products import Category, OcopCertificate, ProductInventory
 from .search import SearchDocument, SearchSynonym, SearchTerm
+from .trading import CooperativeTerms
 
 __all__ = [
     "Alliance",
@@ -23,6 +24,7 @@ __all__ = [
     "CooperativeCertification",
     "CooperativeGalleryImage",
     "CooperativePage",
+    "CooperativeTerms",
     "FormerProvince",
     "OcopCertificate",
     "ProductGalleryImage",

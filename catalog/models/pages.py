@@ -33,6 +33,16 @@ tax_code_validator = RegexValidator(
 MONTH_CHOICES = [(m, _("Month %(m)s") % {"m": m}) for m in range(1, 13)]
 
 
+class VatRate(models.TextChoices):
+    """Vietnam's value-added tax rates; "kct" is không chịu thuế (outside VAT)."""
+
+    EXEMPT = "kct", _("Not subject to VAT")
+    ZERO = "0", "0%"
+    FIVE = "5", "5%"
+    EIGHT = "8", "8%"
+    TEN = "10", "10%"
+
+
 class MonthsField(models.JSONField):
     """A list of months (1–12), edited as twelve checkboxes."""
 
@@ -328,6 +338,13 @@ class ProductPage(RoutablePageMixin, Page):
     min_order_qty = models.PositiveIntegerField(
         _("minimum order quantity"), default=1, validators=[MinValueValidator(1)]
     )
+    vat_rate = models.CharField(
+        _("VAT rate"),
+        max_length=3,
+        choices=VatRate.choices,
+        default=VatRate.TEN,
+        help_text=_("The rate on the cooperative's own e-invoice; orders keep it as it was."),
+    )
     months_in_season = MonthsField(_("months in season"), default=list, blank=True)
     origin_province = models.ForeignKey(
         Province,
@@ -359,6 +376,7 @@ class ProductPage(RoutablePageMixin, Page):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("price_vnd"), FieldPanel("unit"), FieldPanel("min_order_qty")]),
+                FieldPanel("vat_rate"),
                 InlinePanel("wholesale_tiers", label=_("Wholesale price tiers")),
             ],
             heading=_("Price"),

@@ -1,9 +1,27 @@
-"""Marketplace models: buyers' demands, quotes, orders and payments.
+"""Marketplace models: carts, purchases and orders, payments, and the double-entry ledger.
 
-Only the double-entry ledger exists so far; its models live in marketplace/ledger/models.py and
-are imported here so that Django finds them under the `marketplace` app.
+The ledger's models live in marketplace/ledger/models.py and are imported here so that Django
+finds them under the `marketplace` app.
 """
 
 from marketplace.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
+from marketplace.models.carts import Cart, CartLine
+from marketplace.models.orders import Order, OrderEvent, OrderLine, PaymentMethod, Purchase
+from marketplace.models.payments import BankStatementLine, Payout, Refund, StripeEvent
 
-__all__ = ["LedgerAccount", "LedgerPosting", "LedgerTransaction"]
+__all__ = [
+    "BankStatementLine",
+    "Cart",
+    "CartLine",
+    "LedgerAccount",
+    "LedgerPosting",
+    "LedgerTransaction",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "PaymentMethod",
+    "Payout",
+    "Purchase",
+    "Refund",
+    "StripeEvent",
+]
