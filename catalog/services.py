@@ -4,6 +4,7 @@ Every write goes through here, for the admin hooks, the imports, the demo data
 and the tests alike (docs/architecture.md: tests build data the way production does).
 """
 
+import dataclasses
 import datetime
 import uuid
 from collections.abc import Iterable, Sequence
@@ -30,11 +31,13 @@ from .models import (
     CatalogueIndexPage,
     Category,
     CooperativePage,
+    CooperativeTerms,
     OcopCertificate,
     ProductInventory,
     ProductPage,
     Province,
     Ward,
+    WholesaleTier,
 )
 from .models.products import ocop_default_expiry
 from .permissions import forget_staffing
@@ -225,10 +228,14 @@ class ProductData:
     packaging: str = ""
     main_image_id: int | None = None
     ocop: OcopData | None = None
+    # None keeps what the listing has (an import without these columns changes neither).
+    vat_rate: str | None = None
+    wholesale_tiers: Sequence[tuple[int, int]] | None = None  # (from quantity, unit price)
 
 
 def _product_fields(data: ProductData) -> dict:
-    return {
+    optional = {"vat_rate": data.vat_rate} if data.vat_rate is not None else {}
+    return optional | {
         "title": data.name,
         "draft_title": data.name,
         "name_en": data.name_en,
@@ -263,6 +270,7 @@ def product_create(
         owner=user,
         **_product_fields(data),
     )
+    _set_tiers(product, data)
     cooperative.add_child(instance=product)
     _save_product_extras(product=product, data=data)
     revision = product.save_revision(user=user, log_action=True)
@@ -280,6 +288,7 @@ def product_update(
 ):
     for name, value in _product_fields(data).items():
         setattr(product, name, value)
+    _set_tiers(product, data)
     product.full_clean()
     _save_product_extras(product=product, data=data)
     revision = product.save_revision(user=user, log_action=True)
@@ -289,6 +298,14 @@ def product_update(
     elif submit:
         product_submit_for_review(product=product, user=user)
     return product
+
+
+def _set_tiers(product: ProductPage, data: ProductData) -> None:
+    if data.wholesale_tiers is not None:
+        product.wholesale_tiers = [
+            WholesaleTier(min_quantity=quantity, unit_price_vnd=price)
+            for quantity, price in data.wholesale_tiers
+        ]
 
 
 def _save_product_extras(*, product: ProductPage, data: ProductData) -> None:
@@ -602,3 +619,40 @@ def product_send_to_review(*, product: ProductPage, user=None) -> None:
         state.resume(user=user)
         return
     product_submit_for_review(product=product, user=user)
+
+
+@dataclass(frozen=True)
+class TermsData:
+    """A cooperative's terms of sale (CooperativeTerms); amounts in whole đồng."""
+
+    bank_bin: str = ""
+    bank_account: str = ""
+    bank_account_name: str = ""
+    shipping: str = CooperativeTerms.Shipping.PICKUP
+    shipping_fee_vnd: int = 0
+    free_shipping_from_vnd: int | None = None
+    cash_on_delivery: bool = True
+
+
+def cooperative_terms_of(cooperative: CooperativePage) -> TermsData:
+    """The cooperative's current terms as data (the defaults when none are saved)."""
+    terms = CooperativeTerms.objects.filter(cooperative=cooperative).first()
+    if terms is None:
+        return TermsData()
+    return TermsData(**{name: getattr(terms, name) for name in TermsData.__dataclass_fields__})
+
+
+@transaction.atomic
+def cooperative_terms_set(*, cooperative: CooperativePage, data: TermsData) -> CooperativeTerms:
+    """Save the cooperative's bank account, shipping and cash-on-delivery settings (no review needed)."""
+    fields = dataclasses.asdict(data)
+    fields["bank_account"] = fields["bank_account"].replace(" ", "")
+    fields["bank_account_name"] = " ".join(fields["bank_account_name"].split()).upper()
+    terms = CooperativeTerms.objects.filter(cooperative=cooperative).first() or CooperativeTerms(
+        cooperative=cooperative
+    )
+    for name, value in fields.items():
+        setattr(terms, name, value)
+    terms.full_clean()
+    terms.save()
+    return terms

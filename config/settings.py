@@ -221,6 +221,12 @@ TASKS = {
     }
 }
 
+# The e-trading floor (marketplace/): how long an unpaid card or transfer order holds its stock,
+# and the platform's commission on each order's goods, in percent (decimals allowed, e.g. 2.5).
+CARD_PAYMENT_HOLD_MINUTES = env.int("CARD_PAYMENT_HOLD_MINUTES", default=30)
+TRANSFER_PAYMENT_HOLD_HOURS = env.int("TRANSFER_PAYMENT_HOLD_HOURS", default=24)
+PLATFORM_COMMISSION_PERCENT = env.str("PLATFORM_COMMISSION_PERCENT", default="0")
+
 # Catalogue search (catalog/search/): the engine that answers searches. The database engine
 # is always kept up to date, whichever answers.
 SEARCH_ENGINE = env.str("SEARCH_ENGINE", default="database")

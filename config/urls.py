@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.account.urls")),
     path("tim-kiem/", search_page, name="search"),
     path("hoi-cho-tham-gia/", include("fairs.urls")),
+    path("", include("marketplace.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

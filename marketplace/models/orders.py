@@ -67,7 +67,10 @@ class Order(models.Model):
 
     purchase = models.ForeignKey(Purchase, on_delete=models.PROTECT, related_name="orders")
     cooperative = models.ForeignKey(
-        "catalog.CooperativePage", on_delete=models.PROTECT, related_name="orders", verbose_name=_("cooperative")
+        "catalog.CooperativePage",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("cooperative"),
     )
     number = models.CharField(_("order number"), max_length=20, unique=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLACED)
@@ -101,7 +104,9 @@ class Order(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["cooperative", "status"]), models.Index(fields=["payment_status"])]
         constraints = [
-            models.CheckConstraint(condition=Q(refunded_vnd__lte=models.F("total_vnd")), name="refund_within_total"),
+            models.CheckConstraint(
+                condition=Q(refunded_vnd__lte=models.F("total_vnd")), name="refund_within_total"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -69,7 +69,9 @@ class BankStatementLine(models.Model):
         verbose_name_plural = _("bank statement lines")
         ordering = ["-booked_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["account", "reference"], name="statement_reference_once_per_account"),
+            models.UniqueConstraint(
+                fields=["account", "reference"], name="statement_reference_once_per_account"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,7 +111,9 @@ class Refund(models.Model):
 class Payout(models.Model):
     """Money the platform paid out to a cooperative, with the bank transfer's reference."""
 
-    cooperative = models.ForeignKey("catalog.CooperativePage", on_delete=models.PROTECT, related_name="payouts")
+    cooperative = models.ForeignKey(
+        "catalog.CooperativePage", on_delete=models.PROTECT, related_name="payouts"
+    )
     amount_vnd = models.PositiveBigIntegerField(_("amount (đồng)"))
     reference = models.CharField(_("bank reference"), max_length=100)
     paid_on = models.DateField(_("paid on"))

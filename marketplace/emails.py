@@ -1,0 +1,142 @@
+"""The emails an order sends: to the buyer and to the cooperative's staff, after commit only.
+
+Each function returns the messages for one event; the services hand them to
+`catalog.notifications.send_after_commit`, so a rolled-back move sends nothing.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from catalog.money import format_vnd
+from catalog.notifications import Email, send_after_commit
+from catalog.permissions import cooperative_staff_users
+from marketplace.models import Order, PaymentMethod, Purchase
+from marketplace.payments.banks import bank_name
+from marketplace.payments.words import vnd_in_words
+
+
+def _vnd(amount: int) -> str:
+    return format_vnd(amount, "vi")
+
+
+def _order_url(order: Order) -> str:
+    return settings.SITE_BASE_URL + reverse("marketplace:order", kwargs={"number": order.number})
+
+
+def _admin_url(order: Order) -> str:
+    return settings.SITE_BASE_URL + reverse("marketplace_order", kwargs={"number": order.number})
+
+
+def transfer_instructions(order: Order) -> str:
+    return "\n".join(
+        [
+            _("Bank: %(bank)s") % {"bank": bank_name(order.bank_bin)},
+            _("Account: %(account)s, %(name)s")
+            % {"account": order.bank_account, "name": order.bank_account_name},
+            _("Amount: %(amount)s (%(words)s)")
+            % {"amount": _vnd(order.total_vnd), "words": vnd_in_words(order.total_vnd)},
+            _("Transfer description: %(code)s") % {"code": order.number},
+        ]
+    )
+
+
+def _staff_emails(order: Order, subject: str, body: str) -> list[Email]:
+    return [
+        Email(to=user.email, subject=subject, body=body)
+        for user in cooperative_staff_users(order.cooperative)
+        if user.email
+    ]
+
+
+def purchase_placed(purchase: Purchase, orders: list[Order]) -> None:
+    buyer = purchase.buyer
+    parts = [
+        _("Thank you. Your purchase %(code)s has %(count)s order(s), %(total)s in all.")
+        % {"code": purchase.payment_code, "count": len(orders), "total": _vnd(purchase.total_vnd)}
+    ]
+    for order in orders:
+        parts.append(
+            f"\n{order.number} · {order.cooperative.title} · {_vnd(order.total_vnd)}\n{_order_url(order)}"
+        )
+        if purchase.payment_method == PaymentMethod.VIETQR:
+            parts.append(transfer_instructions(order))
+    if purchase.payment_method == PaymentMethod.VIETQR:
+        parts.append(
+            "\n"
+            + _(
+                "Each cooperative is paid to its own account. Unpaid orders are cancelled after %(hours)s hours."
+            )
+            % {"hours": settings.TRANSFER_PAYMENT_HOLD_HOURS}
+        )
+    emails = [
+        Email(
+            to=buyer.email,
+            subject=_("Purchase %(code)s received") % {"code": purchase.payment_code},
+            body="\n".join(parts),
+        )
+    ]
+    for order in orders:
+        body = _("New order %(number)s: %(total)s, paid by %(method)s.\n%(url)s") % {
+            "number": order.number,
+            "total": _vnd(order.total_vnd),
+            "method": order.get_payment_method_display(),
+            "url": _admin_url(order),
+        }
+        emails += _staff_emails(order, _("New order %(number)s") % {"number": order.number}, body)
+    send_after_commit([email for email in emails if email.to])
+
+
+STATUS_SUBJECTS = {  # marked with gettext_noop, translated when sent
+    Order.Status.CONFIRMED: gettext_noop("Order %(number)s confirmed"),
+    Order.Status.SHIPPED: gettext_noop("Order %(number)s shipped"),
+    Order.Status.DELIVERED: gettext_noop("Order %(number)s delivered"),
+    Order.Status.CANCELLED: gettext_noop("Order %(number)s cancelled"),
+    Order.Status.PLACED: gettext_noop("Order %(number)s reinstated"),
+}
+
+
+def status_changed(order: Order, *, by_buyer: bool = False) -> None:
+    subject = STATUS_SUBJECTS.get(order.status)
+    if subject is None:
+        return
+    subject = _(subject) % {"number": order.number}
+    lines = [subject + ".", _order_url(order)]
+    if order.status == Order.Status.SHIPPED and (order.carrier or order.tracking_number):
+        lines.insert(
+            1,
+            _("Carrier: %(carrier)s, tracking number: %(tracking)s")
+            % {"carrier": order.carrier or "-", "tracking": order.tracking_number or "-"},
+        )
+    if order.status == Order.Status.CANCELLED and order.cancel_reason:
+        lines.insert(1, _("Reason: %(reason)s") % {"reason": order.cancel_reason})
+    body = "\n".join(lines)
+    emails = [Email(to=order.purchase.buyer.email, subject=subject, body=body)]
+    if by_buyer:
+        emails = _staff_emails(order, subject, body.replace(_order_url(order), _admin_url(order)))
+    send_after_commit([email for email in emails if email.to])
+
+
+def payment_received(order: Order) -> None:
+    subject = _("Payment received for order %(number)s") % {"number": order.number}
+    body = _("%(amount)s received for order %(number)s.") % {
+        "amount": _vnd(order.total_vnd),
+        "number": order.number,
+    }
+    emails = [Email(to=order.purchase.buyer.email, subject=subject, body=body + "\n" + _order_url(order))]
+    emails += _staff_emails(order, subject, body + "\n" + _admin_url(order))
+    send_after_commit([email for email in emails if email.to])
+
+
+def refunded(order: Order, amount_vnd: int) -> None:
+    subject = _("Refund on order %(number)s") % {"number": order.number}
+    body = _("%(amount)s is being refunded on order %(number)s.") % {
+        "amount": _vnd(amount_vnd),
+        "number": order.number,
+    }
+    send_after_commit(
+        [Email(to=order.purchase.buyer.email, subject=subject, body=body + "\n" + _order_url(order))]
+    )

@@ -1,0 +1,217 @@
+"""A cart as the buyer sees it: lines grouped by cooperative, at today's prices, with problems named.
+
+Prices and availability are read fresh on every view, and compared with what the buyer last saw
+(`CartLine.seen_unit_price_vnd`): a change is shown, never applied silently. The cart costs a fixed
+number of queries whatever its size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from catalog.models import CooperativePage, CooperativeTerms, ProductPage, WholesaleTier
+from catalog.selectors import public_products
+from marketplace import pricing
+from marketplace.models import Cart, CartLine
+
+
+def purchasable_product_ids(product_ids) -> set[int]:
+    """Which of these products are on sale now: published, public, of a verified live cooperative."""
+    return set(public_products().filter(pk__in=list(product_ids)).values_list("pk", flat=True))
+
+
+def terms_of(cooperative: CooperativePage) -> CooperativeTerms:
+    """The cooperative's terms of sale, or the defaults (pickup, COD allowed, no bank) when unset."""
+    try:
+        return cooperative.terms
+    except CooperativeTerms.DoesNotExist:
+        return CooperativeTerms(cooperative=cooperative)
+
+
+def shipping_rule(terms: CooperativeTerms) -> pricing.ShippingRule:
+    if terms.shipping == CooperativeTerms.Shipping.PICKUP:
+        return pricing.ShippingRule(pricing.ShippingMethod.PICKUP)
+    if terms.shipping == CooperativeTerms.Shipping.FREE_ABOVE and terms.free_shipping_from_vnd:
+        return pricing.ShippingRule(
+            pricing.ShippingMethod.FREE_ABOVE, terms.shipping_fee_vnd, terms.free_shipping_from_vnd
+        )
+    return pricing.ShippingRule(pricing.ShippingMethod.FLAT, terms.shipping_fee_vnd)
+
+
+def product_tiers(product: ProductPage) -> list[pricing.Tier]:
+    return [pricing.Tier(t.min_quantity, t.unit_price_vnd) for t in product.wholesale_tiers.all()]
+
+
+def quantity_problems(*, product: ProductPage, quantity: int, purchasable: bool) -> list[str]:
+    """Why `quantity` units of `product` cannot be bought now (empty when they can)."""
+    if not purchasable:
+        return [_("This product is no longer on sale.")]
+    problems = []
+    if quantity < product.min_order_qty:
+        problems.append(
+            _("The minimum order is %(count)s %(unit)s.")
+            % {"count": product.min_order_qty, "unit": product.unit}
+        )
+    inventory = getattr(product, "inventory", None)
+    if inventory is not None and inventory.stock is not None:
+        if quantity > inventory.stock:
+            if inventory.stock == 0:
+                problems.append(_("Out of stock."))
+            else:
+                problems.append(
+                    ngettext("Only %(count)s unit left.", "Only %(count)s units left.", inventory.stock)
+                    % {"count": inventory.stock}
+                )
+    elif (
+        inventory is not None
+        and inventory.monthly_capacity is not None
+        and quantity > inventory.monthly_capacity
+    ):
+        problems.append(
+            _("The cooperative can supply at most %(count)s %(unit)s a month.")
+            % {"count": inventory.monthly_capacity, "unit": product.unit}
+        )
+    if quantity > pricing.MAX_QUANTITY:
+        problems.append(_("This quantity is too large."))
+    return problems
+
+
+def with_stock(product: ProductPage) -> int | None:
+    """Units in stock, or None when stock is not tracked."""
+    inventory = getattr(product, "inventory", None)
+    return None if inventory is None else inventory.stock
+
+
+@dataclass
+class LineView:
+    line: CartLine
+    product: ProductPage
+    unit_price_vnd: int
+    line_total_vnd: int
+    problems: list[str]
+
+    @property
+    def price_changed(self) -> bool:
+        return self.unit_price_vnd != self.line.seen_unit_price_vnd
+
+    @property
+    def available(self) -> int | None:
+        """Units in tracked stock, or None when stock is not tracked."""
+        return with_stock(self.product)
+
+    @property
+    def short_of_stock(self) -> bool:
+        return self.available is not None and self.line.quantity > self.available
+
+    @property
+    def seen_unit_price_vnd(self) -> int:
+        return self.line.seen_unit_price_vnd
+
+
+@dataclass
+class GroupView:
+    cooperative: CooperativePage
+    terms: CooperativeTerms
+    lines: list[LineView] = field(default_factory=list)
+    subtotal_vnd: int = 0
+    shipping_vnd: int = 0
+
+    @property
+    def total_vnd(self) -> int:
+        return self.subtotal_vnd + self.shipping_vnd
+
+
+@dataclass
+class CartView:
+    cart: Cart | None
+    groups: list[GroupView]
+
+    @property
+    def lines(self) -> list[LineView]:
+        return [line for group in self.groups for line in group.lines]
+
+    @property
+    def total_vnd(self) -> int:
+        return sum(group.total_vnd for group in self.groups)
+
+    @property
+    def count(self) -> int:
+        return sum(line.line.quantity for line in self.lines)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+    @property
+    def has_problems(self) -> bool:
+        return any(line.problems for line in self.lines)
+
+    @property
+    def price_changes(self) -> list[LineView]:
+        return [line for line in self.lines if line.price_changed]
+
+    @property
+    def accepts_cash_on_delivery(self) -> bool:
+        return all(group.terms.cash_on_delivery for group in self.groups)
+
+    @property
+    def accepts_transfer(self) -> bool:
+        return all(group.terms.has_bank_account for group in self.groups)
+
+
+def cart_lines(cart: Cart):
+    return (
+        CartLine.objects.filter(cart=cart)
+        .select_related("product__cooperative__terms", "product__cooperative__province", "product__inventory")
+        .prefetch_related(
+            Prefetch("product__wholesale_tiers", queryset=WholesaleTier.objects.order_by("min_quantity"))
+        )
+        .order_by("product__cooperative__title", "added_at", "id")
+    )
+
+
+def cart_view(cart: Cart | None) -> CartView:
+    """The cart grouped by cooperative, priced now, with each line's problems (4 queries)."""
+    if cart is None or cart.pk is None:
+        return CartView(cart=cart, groups=[])
+    lines = list(cart_lines(cart))
+    purchasable = purchasable_product_ids(line.product_id for line in lines) if lines else set()
+    groups: dict[int, GroupView] = {}
+    for line in lines:
+        product = line.product
+        cooperative = product.cooperative
+        group = groups.get(cooperative.pk)
+        if group is None:
+            group = groups[cooperative.pk] = GroupView(cooperative=cooperative, terms=terms_of(cooperative))
+        quantity = min(line.quantity, pricing.MAX_QUANTITY)
+        price = pricing.unit_price(
+            quantity=quantity, list_price_vnd=product.price_vnd, tiers=product_tiers(product)
+        )
+        group.lines.append(
+            LineView(
+                line=line,
+                product=product,
+                unit_price_vnd=price,
+                line_total_vnd=price * line.quantity,
+                problems=quantity_problems(
+                    product=product, quantity=line.quantity, purchasable=product.pk in purchasable
+                ),
+            )
+        )
+    for group in groups.values():
+        group.subtotal_vnd = sum(line.line_total_vnd for line in group.lines)
+        group.shipping_vnd = pricing.shipping_fee(
+            rule=shipping_rule(group.terms), subtotal_vnd=group.subtotal_vnd
+        )
+    return CartView(cart=cart, groups=list(groups.values()))
+
+
+def cart_count(cart: Cart | None) -> int:
+    """Number of lines, for the header badge (one query)."""
+    if cart is None or cart.pk is None:
+        return 0
+    return CartLine.objects.filter(cart=cart).count()

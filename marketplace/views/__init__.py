@@ -1,0 +1,1 @@
+"""Marketplace pages: the buyer's cart, checkout, payment and orders; the cooperative's admin screens."""
