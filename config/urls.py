@@ -14,6 +14,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from catalog.admin_chooser import VisibleChosenPagesView
 from catalog.views import search_page
 from config.api import api
+from marketplace.views.webhooks import stripe_webhook
 
 urlpatterns = [
     # The admin logs in through the site's log-in and its rate limits (settings.WAGTAILADMIN_LOGIN_URL),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
+    path("payments/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -7,3 +7,11 @@ def card_gateway():
 
 class CardGatewayError(Exception):
     pass
+
+
+class WebhookRejected(Exception):
+    pass
+
+
+class CardGateway:
+    pass
