@@ -35,6 +35,7 @@ run: demo
 
 test: $(VENV)/.requirements-dev
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-pdf-deps.sh
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.requirements-dev
