@@ -62,7 +62,8 @@ def test_transfer_paid_once_however_often_reported(buyer, product):
     assert order_mark_paid(order=order, actor="bank", reference="FT123") is True
     assert order_mark_paid(order=order, actor="bank", reference="FT123", quiet=True) is False
     order.refresh_from_db()
-    assert order.payment_status == P.PAID and order.hold_until is None
+    assert order.payment_status == P.PAID
+    assert order.hold_until is None
     assert order.events.filter(kind="payment:paid").count() == 1
 
 
@@ -139,7 +140,8 @@ def test_other_cooperatives_staff_and_other_buyers_are_refused(buyer, product):
             with pytest.raises(PermissionDenied):
                 order_change_status(order=order, user=intruder, change=StatusChange(to=to, reason="x"))
     order.refresh_from_db()
-    assert order.status == S.PLACED and order.events.count() == 1
+    assert order.status == S.PLACED
+    assert order.events.count() == 1
 
 
 def test_cooperative_cancel_needs_a_reason_and_refunds_a_paid_transfer(buyer, staff, product):
@@ -205,7 +207,9 @@ def test_payment_after_expiry_without_stock_is_refunded(buyer, product):
 def test_every_move_in_the_tables_names_real_states():
     for table, states in ((moves.ORDER_MOVES, S.values), (moves.PAYMENT_MOVES, P.values)):
         for (start, end), actors in table.items():
-            assert start in states and end in states and actors
+            assert start in states
+            assert end in states
+            assert actors
 
 
 def test_a_stale_move_changes_nothing(buyer, staff, product):
