@@ -17,6 +17,7 @@ See docs/payments.md.
 """
 
 import logging
+import urllib.parse
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -155,6 +156,33 @@ class CardGateway:
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise _unreadable(error) from error
+
+    @property
+    def is_local_stand_in(self) -> bool:
+        """Whether the API is a stand-in on this machine (localstripe), never Stripe itself."""
+        host = urllib.parse.urlsplit(self.api_base).hostname or ""
+        return host in ("127.0.0.1", "localhost", "::1")
+
+    def pay_with_test_card(
+        self, *, intent_id: str, number: str, exp_month: str, exp_year: str, cvc: str
+    ) -> Intent:
+        """Development only: pay an intent on the local stand-in with a test card's details.
+
+        localstripe's Stripe.js has no `confirmPayment`, so the development shim
+        (static/js/localstripe-confirm.js) sends the test card here. Real Stripe never receives raw
+        card numbers from us: this refuses to run unless the API is on this machine.
+        """
+        if not self.is_local_stand_in:
+            raise CardGatewayError(_("Test cards are accepted only by the local stand-in."))
+        card = {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc}
+        method = self._call(self._client.v1.payment_methods.create, params={"type": "card", "card": card})
+        self._call(self._client.v1.payment_intents.update, intent_id, params={"payment_method": method["id"]})
+        try:
+            self._call(self._client.v1.payment_intents.confirm, intent_id)
+        except CardGatewayError as error:
+            if error.http_status != 402:  # a declined card is an answer; the intent says so
+                raise
+        return self.retrieve_intent(intent_id)
 
     def construct_event(self, *, payload: bytes, signature_header: str) -> dict:
         """The verified event as a plain dict, or WebhookRejected.
