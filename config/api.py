@@ -62,3 +62,4 @@ def not_found(request, exc: ObjectDoesNotExist):
 api.add_router("/", "catalog.api.router")
 api.add_router("/", "catalog.search_api.router")
 api.add_router("/", "fairs.api.router")
+api.add_router("/", "marketplace.api.router")

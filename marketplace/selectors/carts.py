@@ -80,6 +80,10 @@ def quantity_problems(*, product: ProductPage, quantity: int, purchasable: bool)
     return problems
 
 
+def too_large_for_an_order() -> str:
+    return _("This line costs more than one order can hold. Lower the quantity.")
+
+
 def with_stock(product: ProductPage) -> int | None:
     """Units in stock, or None when stock is not tracked."""
     inventory = getattr(product, "inventory", None)
@@ -188,24 +192,31 @@ def cart_view(cart: Cart | None) -> CartView:
         if group is None:
             group = groups[cooperative.pk] = GroupView(cooperative=cooperative, terms=terms_of(cooperative))
         quantity = min(line.quantity, pricing.MAX_QUANTITY)
-        price = pricing.unit_price(
-            quantity=quantity, list_price_vnd=product.price_vnd, tiers=product_tiers(product)
+        try:
+            price = pricing.unit_price(
+                quantity=quantity, list_price_vnd=product.price_vnd, tiers=product_tiers(product)
+            )
+        except ValueError:
+            price = product.price_vnd  # beyond what an order holds: the line's problem says so
+        problems = quantity_problems(
+            product=product, quantity=line.quantity, purchasable=product.pk in purchasable
         )
+        if price * line.quantity > pricing.MAX_AMOUNT:
+            problems.append(too_large_for_an_order())
         group.lines.append(
             LineView(
                 line=line,
                 product=product,
                 unit_price_vnd=price,
                 line_total_vnd=price * line.quantity,
-                problems=quantity_problems(
-                    product=product, quantity=line.quantity, purchasable=product.pk in purchasable
-                ),
+                problems=problems,
             )
         )
     for group in groups.values():
         group.subtotal_vnd = sum(line.line_total_vnd for line in group.lines)
+        # A subtotal beyond MAX_AMOUNT has a line with a problem, which checkout refuses.
         group.shipping_vnd = pricing.shipping_fee(
-            rule=shipping_rule(group.terms), subtotal_vnd=group.subtotal_vnd
+            rule=shipping_rule(group.terms), subtotal_vnd=min(group.subtotal_vnd, pricing.MAX_AMOUNT)
         )
     return CartView(cart=cart, groups=list(groups.values()))
 

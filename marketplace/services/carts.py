@@ -16,7 +16,7 @@ from catalog.models import ProductPage, WholesaleTier
 from catalog.selectors import public_products
 from marketplace import pricing
 from marketplace.models import Cart, CartLine
-from marketplace.selectors.carts import product_tiers, quantity_problems
+from marketplace.selectors.carts import product_tiers, quantity_problems, too_large_for_an_order
 
 MAX_LINES = 100
 
@@ -47,9 +47,15 @@ def _price_and_check(product_id: int, quantity: int) -> int:
     problems = quantity_problems(product=product, quantity=quantity, purchasable=product is not None)
     if problems:
         raise ValidationError({"quantity": problems}, code="rules")
-    return pricing.unit_price(
-        quantity=quantity, list_price_vnd=product.price_vnd, tiers=product_tiers(product)
-    )
+    try:
+        price = pricing.unit_price(
+            quantity=quantity, list_price_vnd=product.price_vnd, tiers=product_tiers(product)
+        )
+    except ValueError:
+        price = None
+    if price is None or price * quantity > pricing.MAX_AMOUNT:
+        raise ValidationError({"quantity": too_large_for_an_order()}, code="rules")
+    return price
 
 
 @transaction.atomic
@@ -63,6 +69,16 @@ def cart_for_user(*, user) -> Cart:
     except IntegrityError:
         cart = Cart.objects.get(user=user)
     return cart
+
+
+@transaction.atomic
+def cart_for_visitor(*, cart_id: int | None = None) -> Cart:
+    """An anonymous visitor's cart: the one whose id their session keeps, or a new one."""
+    if isinstance(cart_id, int) and not isinstance(cart_id, bool) and 0 < cart_id < 2**63:
+        cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first()
+        if cart is not None:
+            return cart
+    return Cart.objects.create()
 
 
 @transaction.atomic
