@@ -21,6 +21,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
@@ -100,10 +101,7 @@ def _current_cart(request: HttpRequest) -> Cart | None:
 def _cart_to_write(request: HttpRequest) -> Cart:
     if request.user.is_authenticated:
         return carts.cart_for_user(user=request.user)
-    cart = carts.cart_for_visitor(cart_id=request.session.get(CART_SESSION_KEY))
-    if request.session.get(CART_SESSION_KEY) != cart.pk:
-        request.session[CART_SESSION_KEY] = cart.pk
-    return cart
+    return carts.cart_for_visitor(cart_id=request.session.get(CART_SESSION_KEY))
 
 
 def _payment_methods(view: CartView) -> list[str]:
@@ -195,8 +193,13 @@ def cart_line_add(request, payload: CartLineIn):
             _("Several cooperatives sell SKU “%(sku)s” (%(codes)s): name one with “cooperative”.")
             % {"sku": payload.sku, "codes": ", ".join(p.cooperative.tax_code for p in found)},
         )
-    carts.cart_add(cart=_cart_to_write(request), product=found[0], quantity=payload.quantity)
-    return Status(201, _cart_out(_current_cart(request)))
+    # One transaction, so that a refused line leaves no new empty cart behind.
+    with transaction.atomic():
+        cart = _cart_to_write(request)
+        carts.cart_add(cart=cart, product=found[0], quantity=payload.quantity)
+    if not request.user.is_authenticated:
+        request.session[CART_SESSION_KEY] = cart.pk
+    return Status(201, _cart_out(cart))
 
 
 @router.patch(

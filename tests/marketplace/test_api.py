@@ -189,6 +189,13 @@ def test_a_broken_rule_is_400_naming_it_and_changes_nothing(shop):
     assert [(line.product_id, line.quantity) for line in CartLine.objects.all()] == [(shop.honey.pk, 8)]
 
 
+def test_a_visitors_refused_first_line_leaves_no_cart(shop):
+    client = client_for()
+    assert call(client, "post", "/cart/lines", {"sku": shop.honey.sku, "quantity": 11}).status_code == 400
+    assert not Cart.objects.exists()
+    assert "cart_id" not in client.session
+
+
 def test_a_line_can_be_changed_and_removed(shop, buyer):
     client = client_for(buyer)
     call(client, "post", "/cart/lines", {"sku": shop.sauce.sku, "quantity": 1})
