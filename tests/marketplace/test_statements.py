@@ -1,0 +1,523 @@
+"""Bank statement reconciliation: exact transfers mark orders paid, the rest waits for staff, once only."""
+
+import datetime
+import io
+import sys
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command, execute_from_command_line
+from django.core.management.base import CommandError
+from openpyxl import Workbook
+
+from marketplace.ledger.models import LedgerTransaction
+from marketplace.models import BankStatementLine, Order, OrderEvent
+from marketplace.payments import codes
+from marketplace.payments.statements import CellError, parse_amount, parse_date
+from marketplace.services import statements
+from tests import factories
+from tests.factories import marketplace as mf
+
+pytestmark = pytest.mark.django_db
+
+Line = BankStatementLine
+P = Order.PaymentStatus
+HEADER = "date,amount_vnd,description,reference"
+
+
+@pytest.fixture(autouse=True)
+def _cards_offered(monkeypatch):
+    """Checkout offers card payment only when a card gateway is configured; these tests never call it."""
+    monkeypatch.setattr("marketplace.services.checkout.card_gateway", object)
+
+
+@pytest.fixture
+def shop():
+    staff = factories.user()
+    cooperative = factories.cooperative(name="HTX Mật ong Mộc Châu", staff=[staff])
+    mf.terms(cooperative, shipping="flat", shipping_fee_vnd=30_000)
+    honey = factories.product(cooperative=cooperative, price_vnd=200_000, stock=50)
+    return cooperative, staff, honey
+
+
+def order_of(shop, quantity=1, method="vietqr"):
+    cooperative, _staff, honey = shop
+    purchase = mf.purchase(factories.user(), [(honey, quantity)], method=method)
+    return purchase.orders.get(cooperative=cooperative)
+
+
+def csv_file(tmp_path, *rows, header=HEADER, name="statement.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def run(path, cooperative=None):
+    out, err = io.StringIO(), io.StringIO()
+    arguments = [str(path)] + (["--cooperative", cooperative.tax_code] if cooperative else [])
+    call_command("import_bank_statement", *arguments, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def run_failing(path, *extra):
+    with pytest.raises(CommandError) as caught:
+        call_command("import_bank_statement", str(path), *extra, stdout=io.StringIO(), stderr=io.StringIO())
+    assert caught.value.returncode == 2
+    return str(caught.value)
+
+
+def state():
+    """Everything an import could change."""
+    return (
+        sorted(Line.objects.values_list("reference", "status")),
+        sorted(Order.objects.values_list("number", "payment_status")),
+        LedgerTransaction.objects.count(),
+        OrderEvent.objects.count(),
+    )
+
+
+# --- cells --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("1250000", 1_250_000),
+        ("1.250.000", 1_250_000),
+        ("1,250,000", 1_250_000),
+        (" +430.000 ", 430_000),
+        ("-50.000", -50_000),
+        ("- 1,000", -1_000),
+        ("007", 7),
+    ],
+)
+def test_amounts_are_whole_dong_with_or_without_separators(text, amount):
+    assert parse_amount(text) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("1250000.50", "decimal"),
+        ("1.250.000,00", "decimal"),
+        ("1,25", "decimal"),
+        ("12.50.000", "decimal"),
+        ("1.250,000", "decimal"),
+        ("1e6", "not_a_number"),
+        ("", "empty"),
+        ("0", "zero"),
+        ("-0", "zero"),
+        ("9" * 17, "too_large"),
+        ("١٢٣", "not_a_number"),
+    ],
+)
+def test_amounts_that_are_not_whole_dong_are_refused(text, code):
+    with pytest.raises(CellError) as caught:
+        parse_amount(text)
+    assert caught.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("05/03/2025", datetime.date(2025, 3, 5)),
+        ("5/3/2025", datetime.date(2025, 3, 5)),
+        ("2025-03-05", datetime.date(2025, 3, 5)),
+        ("2025-03-05T10:15:00", datetime.date(2025, 3, 5)),
+        ("05/03/2025 10:15:22", datetime.date(2025, 3, 5)),
+    ],
+)
+def test_dates_are_day_first_or_iso(text, day):
+    assert parse_date(text) == day
+
+
+@pytest.mark.parametrize("text", ["31/02/2025", "2025/03/05", "03-05-2025", "5 March 2025", "13/13/2025"])
+def test_other_dates_are_refused(text):
+    with pytest.raises(CellError):
+        parse_date(text)
+
+
+def test_find_in_reads_a_code_typed_in_lower_case_with_spaces_and_a_dash():
+    code = codes.make(0x1234567)
+    typed = f"ck htx {code[3:7].lower()}-{code[7:].lower()} tra tien"
+    assert codes.find_in(typed) == [code]
+
+
+# --- matching -----------------------------------------------------------------------------------
+
+
+def test_exact_transfer_marks_the_order_paid(shop, tmp_path):
+    cooperative = shop[0]
+    order = order_of(shop)
+    path = csv_file(tmp_path, f"05/03/2025,{order.total_vnd},CK {order.purchase.payment_code} cam on,FT001")
+
+    out, err = run(path, cooperative)
+
+    assert out == "matched 1, review 0, duplicate 0\n"
+    assert err == ""
+    order.refresh_from_db()
+    assert order.payment_status == P.PAID
+    event = order.events.get(kind="payment:paid")
+    assert (event.actor, event.detail) == ("bank", {"reference": "FT001"})
+    line = Line.objects.get()
+    assert (line.status, line.problem, line.order, line.cooperative) == ("matched", "", order, cooperative)
+    assert line.account == f"{mf.BANK['bank_bin']}:{mf.BANK['bank_account']}"
+    assert (line.booked_on, line.amount_vnd) == (datetime.date(2025, 3, 5), 230_000)
+
+
+def test_a_matched_transfer_posts_the_commission_to_the_ledger(shop, tmp_path, settings):
+    settings.PLATFORM_COMMISSION_PERCENT = "5"
+    cooperative = shop[0]
+    order = order_of(shop)  # subtotal 200,000: commission 10,000
+    path = csv_file(tmp_path, f"2025-03-05,{order.total_vnd},{order.purchase.payment_code},FT001")
+
+    run(path, cooperative)
+
+    entry = LedgerTransaction.objects.get(kind="order_paid")
+    postings = sorted((p.account.code, p.amount_vnd) for p in entry.postings.select_related("account"))
+    assert postings == [(f"coop:{cooperative.tax_code}:receivable", 10_000), ("platform_commission", -10_000)]
+
+
+@pytest.mark.parametrize(
+    ("delta", "problem"),
+    [(-1, "short"), (1, "over")],
+)
+def test_short_or_over_transfer_goes_to_review(shop, tmp_path, delta, problem):
+    order = order_of(shop)
+    path = csv_file(tmp_path, f"05/03/2025,{order.total_vnd + delta},{order.purchase.payment_code},FT001")
+
+    out, _ = run(path, shop[0])
+
+    assert out == "matched 0, review 1, duplicate 0\n"
+    line = Line.objects.get()
+    assert (line.status, line.problem, line.order) == ("review", problem, order)
+    order.refresh_from_db()
+    assert order.payment_status == P.UNPAID
+
+
+def test_unknown_code_goes_to_review_without_an_order(shop, tmp_path):
+    order_of(shop)
+    stranger = codes.make(424242)
+    path = csv_file(
+        tmp_path,
+        f"05/03/2025,230000,{stranger},FT001",
+        "05/03/2025,230000,chuyen tien hang thang,FT002",
+    )
+
+    out, _ = run(path, shop[0])
+
+    assert out == "matched 0, review 2, duplicate 0\n"
+    assert set(Line.objects.values_list("problem", "order")) == {("unknown", None)}
+
+
+def test_a_code_of_another_cooperatives_order_is_unknown_here(shop, tmp_path):
+    other = factories.cooperative(staff=[factories.user()])
+    mf.terms(other, bank_account="0071000999999")
+    order = order_of(shop)
+    path = csv_file(tmp_path, f"05/03/2025,{order.total_vnd},{order.purchase.payment_code},FT001")
+
+    out, _ = run(path, other)
+
+    assert out == "matched 0, review 1, duplicate 0\n"
+    assert Line.objects.get().problem == "unknown"
+    order.refresh_from_db()
+    assert order.payment_status == P.UNPAID
+
+
+def test_card_orders_and_paid_orders_are_not_payable_by_transfer(shop, tmp_path):
+    card = order_of(shop, method="card")
+    order = order_of(shop)
+    path = csv_file(
+        tmp_path,
+        f"05/03/2025,{card.total_vnd},{card.purchase.payment_code},FT001",
+        f"05/03/2025,{order.total_vnd},{order.purchase.payment_code},FT002",
+        f"06/03/2025,{order.total_vnd},{order.purchase.payment_code} lan 2,FT003",
+    )
+
+    out, _ = run(path, shop[0])
+
+    assert out == "matched 1, review 2, duplicate 0\n"
+    problems = dict(Line.objects.values_list("reference", "problem"))
+    assert problems == {"FT001": "not_payable", "FT002": "", "FT003": "not_payable"}
+    card.refresh_from_db()
+    assert card.payment_status == P.UNPAID
+
+
+def test_reimporting_the_same_statement_changes_nothing(shop, tmp_path, django_capture_on_commit_callbacks):
+    order = order_of(shop)
+    short = order_of(shop)
+    path = csv_file(
+        tmp_path,
+        f"05/03/2025,{order.total_vnd},{order.purchase.payment_code},FT001",
+        f"05/03/2025,1000,{short.purchase.payment_code},FT002",
+    )
+    assert run(path, shop[0])[0] == "matched 1, review 1, duplicate 0\n"
+    before = state()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        out, _ = run(path, shop[0])
+
+    assert out == "matched 0, review 0, duplicate 2\n"
+    assert state() == before
+    assert callbacks == []
+
+
+def test_the_same_reference_in_another_account_is_another_line(shop, tmp_path):
+    other = factories.cooperative()
+    mf.terms(other, bank_account="0071000999999")
+    path = csv_file(tmp_path, "05/03/2025,1000,phi,FT001")
+    run(path, shop[0])
+    out, _ = run(path, other)
+    assert out == "matched 0, review 1, duplicate 0\n"
+    assert Line.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        str.lower,
+        lambda code: f"{code[:3]} {code[3:7]}-{code[7:]}".lower(),
+        lambda code: ".".join(code),
+        lambda code: f"{code[:3]}–{code[3:]}",
+        lambda code: code.replace("D", "đ").replace("A", "Á"),
+    ],
+)
+def test_the_code_is_found_however_the_description_mangles_it(shop, tmp_path, mangle):
+    order = order_of(shop)
+    code = order.purchase.payment_code
+    description = f'"Thanh toán đơn hàng {mangle(code)}, cảm ơn"'
+    path = csv_file(tmp_path, f"05/03/2025,{order.total_vnd},{description},FT001")
+
+    assert run(path, shop[0])[0] == "matched 1, review 0, duplicate 0\n"
+    order.refresh_from_db()
+    assert order.payment_status == P.PAID
+
+
+def test_thousand_separators_and_an_xlsx_statement(shop, tmp_path):
+    first, second = order_of(shop), order_of(shop, quantity=2)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["reference", "description", "amount_vnd", "date"])  # any order of columns
+    sheet.append(["FT001", first.purchase.payment_code, "230.000", datetime.date(2025, 3, 5)])
+    sheet.append(["FT002", second.purchase.payment_code, 430000, "06/03/2025"])
+    sheet.append(["FT003", "phi quan ly tai khoan", -11000, "06/03/2025"])
+    path = tmp_path / "statement.xlsx"
+    workbook.save(path)
+
+    out, err = run(path, shop[0])
+
+    assert out == "matched 2, review 0, duplicate 0\n"
+    assert err == "skipped 1 debit line(s)\n"
+    assert not Line.objects.filter(reference="FT003").exists()
+
+
+def test_without_a_cooperative_the_amount_picks_the_purchases_order(tmp_path):
+    first = factories.cooperative()
+    second = factories.cooperative(province="79")
+    mf.terms(first, shipping="pickup")
+    mf.terms(second, shipping="pickup", bank_account="0071000999999")
+    honey = factories.product(cooperative=first, price_vnd=200_000, stock=5)
+    sauce = factories.product(cooperative=second, price_vnd=150_000, stock=5)
+    purchase = mf.purchase(factories.user(), [(honey, 1), (sauce, 1)])
+    path = csv_file(
+        tmp_path,
+        f"05/03/2025,150000,{purchase.payment_code},PL001",
+        f"05/03/2025,1000,{purchase.payment_code},PL002",
+    )
+
+    out, _ = run(path)
+
+    assert out == "matched 1, review 1, duplicate 0\n"
+    paid = Order.objects.get(payment_status=P.PAID)
+    assert paid.cooperative == second
+    matched, review = Line.objects.get(reference="PL001"), Line.objects.get(reference="PL002")
+    assert (matched.account, matched.cooperative) == ("platform", second)
+    assert (review.problem, review.order, review.cooperative) == ("unknown", None, None)
+
+
+def test_a_transfer_after_expiry_puts_the_order_back(shop, tmp_path):
+    order = order_of(shop)
+    Order.objects.filter(pk=order.pk).update(hold_until=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
+    from marketplace.services.payments import expire_unpaid_orders
+
+    assert expire_unpaid_orders() == 1
+    path = csv_file(tmp_path, f"05/03/2025,{order.total_vnd},{order.purchase.payment_code},FT001")
+
+    assert run(path, shop[0])[0] == "matched 1, review 0, duplicate 0\n"
+    order.refresh_from_db()
+    assert (order.status, order.payment_status) == (Order.Status.PLACED, P.PAID)
+
+
+# --- malformed files ----------------------------------------------------------------------------
+
+# Each file has a good line first (paying an order); `mention` is what the message must quote.
+BAD_ROWS = {
+    "bad header": (("date,amount,description,reference", "05/03/2025,230000,x,FT001"), "amount_vnd"),
+    "extra column": (("date,amount_vnd,description,reference,note", "05/03/2025,1,x,FT1,"), "note"),
+    "bad date": ((HEADER, "05/03/2025,230000,x,FT001", "32/03/2025,230000,y,FT002"), "32/03/2025"),
+    "future date": ((HEADER, "05/03/2099,230000,x,FT001"), "05/03/2099"),
+    "decimal amount": ((HEADER, "05/03/2025,230000,x,FT001", "05/03/2025,230000.50,y,FT002"), "230000.50"),
+    "words for an amount": ((HEADER, "05/03/2025,hai tram,x,FT001"), "hai tram"),
+    "no reference": ((HEADER, "05/03/2025,230000,x,"), "reference"),
+    "reference twice": ((HEADER, "05/03/2025,230000,x,FT001", "06/03/2025,1000,y,FT001"), "FT001"),
+    "values without a heading": ((HEADER, "05/03/2025,230000,x,FT001,extra"), ""),
+    "header only": ((HEADER,), ""),
+}
+
+
+@pytest.mark.parametrize("case", BAD_ROWS)
+def test_a_malformed_file_exits_2_and_writes_nothing(shop, tmp_path, case):
+    order = order_of(shop)
+    rows, mention = BAD_ROWS[case]
+    good = f"05/03/2025,{order.total_vnd},{order.purchase.payment_code},FT000"
+    header, *rest = rows
+    lines = [good, *rest] if rest else []
+    path = csv_file(tmp_path, *lines, header=header)
+    before = state()
+
+    message = run_failing(path, "--cooperative", shop[0].tax_code)
+
+    assert mention in message
+    assert state() == before
+    assert Line.objects.count() == 0
+
+
+def test_a_malformed_file_writes_nothing_even_after_good_lines(shop, tmp_path):
+    order = order_of(shop)
+    path = csv_file(
+        tmp_path,
+        f"05/03/2025,{order.total_vnd},{order.purchase.payment_code},FT001",
+        *[f"05/03/2025,{1000 + n},x,R{n}" for n in range(30)],
+        "05/03/2025,oops,x,FT999",
+    )
+    run_failing(path, "--cooperative", shop[0].tax_code)
+    order.refresh_from_db()
+    assert (order.payment_status, Line.objects.count()) == (P.UNPAID, 0)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("statement.pdf", b"%PDF-1.4"),
+        ("statement.xlsx", b"PK\x03\x04 not a workbook"),
+        ("statement.csv", "date,amount_vnd\n".encode("utf-16")),
+    ],
+)
+def test_a_file_of_the_wrong_kind_exits_2(shop, tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    run_failing(path, "--cooperative", shop[0].tax_code)
+    assert Line.objects.count() == 0
+
+
+def test_too_big_a_file_is_refused_before_reading(shop, tmp_path, monkeypatch):
+    monkeypatch.setattr(statements, "MAX_BYTES", 100)
+    path = csv_file(tmp_path, *[f"05/03/2025,1000,x,R{n}" for n in range(10)])
+    assert "MB" in run_failing(path, "--cooperative", shop[0].tax_code)
+
+
+def test_too_many_rows_are_refused(shop, tmp_path, monkeypatch):
+    monkeypatch.setattr(statements, "MAX_ROWS", 5)
+    path = csv_file(tmp_path, *[f"05/03/2025,1000,x,R{n}" for n in range(6)])
+    run_failing(path, "--cooperative", shop[0].tax_code)
+    assert Line.objects.count() == 0
+
+
+def test_unknown_tax_code_or_missing_file_exits_2(shop, tmp_path):
+    path = csv_file(tmp_path, "05/03/2025,1000,x,R1")
+    assert "0000000000" in run_failing(path, "--cooperative", "0000000000")
+    run_failing(tmp_path / "missing.csv")
+    assert Line.objects.count() == 0
+
+
+def test_a_cooperative_without_a_bank_account_exits_2(tmp_path):
+    cooperative = factories.cooperative()
+    path = csv_file(tmp_path, "05/03/2025,1000,x,R1")
+    run_failing(path, "--cooperative", cooperative.tax_code)
+
+
+def test_the_command_line_exits_with_status_2_and_says_why_on_stderr(shop, tmp_path, capsys, monkeypatch):
+    path = csv_file(tmp_path, "05/03/2025,oops,x,R1")
+    monkeypatch.setattr(sys, "argv", ["manage.py"])
+    with pytest.raises(SystemExit) as caught:
+        execute_from_command_line(["manage.py", "import_bank_statement", str(path)])
+    assert caught.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "oops" in captured.err
+
+
+# --- settling by hand ---------------------------------------------------------------------------
+
+
+def review_line(shop, tmp_path, amount=1000, reference="FT001"):
+    order = order_of(shop)
+    path = csv_file(tmp_path, f"05/03/2025,{amount},{order.purchase.payment_code},{reference}")
+    run(path, shop[0])
+    return Line.objects.get(reference=reference), order
+
+
+def test_staff_settle_a_short_transfer_as_the_orders_payment(shop, tmp_path):
+    _cooperative, staff, _honey = shop
+    line, order = review_line(shop, tmp_path)
+
+    statements.statement_line_settle(line=line, order=order, user=staff, note="phần còn lại nhận tiền mặt")
+
+    line.refresh_from_db()
+    order.refresh_from_db()
+    assert (line.status, line.settled_by, line.order) == ("settled", staff, order)
+    assert line.staff_note == "phần còn lại nhận tiền mặt"
+    assert order.payment_status == P.PAID
+    event = order.events.get(kind="payment:paid")
+    assert (event.actor, event.user, event.detail) == ("cooperative", staff, {"reference": "FT001"})
+
+
+def test_a_line_is_settled_once(shop, tmp_path):
+    _cooperative, staff, _honey = shop
+    line, order = review_line(shop, tmp_path)
+    statements.statement_line_ignore(line=line, user=staff, note="chuyển nhầm")
+    with pytest.raises(ValidationError):
+        statements.statement_line_settle(line=line, order=order, user=staff)
+    order.refresh_from_db()
+    assert order.payment_status == P.UNPAID
+    assert Line.objects.get().status == "ignored"
+
+
+def test_settling_refuses_a_paid_or_foreign_order(shop, tmp_path):
+    _cooperative, staff, _honey = shop
+    line, _order = review_line(shop, tmp_path)
+    card = order_of(shop, method="card")
+    other = factories.cooperative()
+    mf.terms(other)
+    foreign = mf.purchase(factories.user(), [(factories.product(cooperative=other, stock=5), 1)]).orders.get()
+    for order in (card, foreign):
+        with pytest.raises((ValidationError, PermissionDenied)):
+            statements.statement_line_settle(line=line, order=order, user=staff)
+    assert Line.objects.get().status == "review"
+
+
+def test_other_people_cannot_settle(shop, tmp_path):
+    line, order = review_line(shop, tmp_path)
+    overseer = factories.user()
+    factories.alliance(staff=[overseer])
+    strangers = [factories.user(), overseer, factories.cooperative(staff=[factories.user()]).staff_group]
+    strangers[2] = strangers[2].user_set.get()
+    for user in strangers:
+        with pytest.raises(PermissionDenied):
+            statements.statement_line_settle(line=line, order=order, user=user)
+        with pytest.raises(PermissionDenied):
+            statements.statement_line_ignore(line=line, user=user)
+    assert Line.objects.get().status == "review"
+
+
+def test_platform_lines_are_settled_by_superusers_only(shop, tmp_path):
+    path = csv_file(tmp_path, "05/03/2025,1000,khong co ma,PL001")
+    run(path)
+    line = Line.objects.get()
+    order = order_of(shop)
+    with pytest.raises(PermissionDenied):
+        statements.statement_line_settle(line=line, order=order, user=shop[1])
+    admin = factories.superuser()
+    statements.statement_line_settle(line=line, order=order, user=admin)
+    line.refresh_from_db()
+    assert (line.status, line.cooperative) == ("settled", shop[0])
