@@ -43,7 +43,10 @@ PLATFORM_ACCOUNT = "platform"
 # A month of a busy cooperative's account is a few thousand lines; beyond these the file is not a
 # statement of one account, and the import should not hold a transaction open that long.
 MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20_000
+MAX_ROWS = 10_000
+# Unpacked sheet XML allowed per row of an .xlsx statement: four short cells take well under 4 KiB,
+# so a workbook "bomb" is refused at about 56 MB instead of the product import's allowance.
+XLSX_ROW_BYTES = 4 << 10
 # Listing every bad row of a hostile file would be a page of noise; the first ones say enough.
 MAX_LISTED_PROBLEMS = 20
 _LOOKUP_CHUNK = 500
@@ -165,7 +168,9 @@ def read_statement(file: BinaryIO, *, filename: str) -> list[StatementEntry]:
                 _("The file is larger than %(max)s MB; split the statement into smaller files.")
                 % {"max": MAX_BYTES >> 20}
             )
-        rows = imports.read_rows(file, filename=filename, columns=COLUMNS, max_rows=MAX_ROWS)
+        rows = imports.read_rows(
+            file, filename=filename, columns=COLUMNS, max_rows=MAX_ROWS, row_bytes=XLSX_ROW_BYTES
+        )
     except imports.ImportFileError as error:
         raise ValidationError(str(error), code="file") from None
     if not rows:

@@ -3,9 +3,12 @@
 import datetime
 import io
 import sys
+import time
+import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from openpyxl import Workbook
@@ -521,3 +524,206 @@ def test_platform_lines_are_settled_by_superusers_only(shop, tmp_path):
     statements.statement_line_settle(line=line, order=order, user=admin)
     line.refresh_from_db()
     assert (line.status, line.cooperative) == ("settled", shop[0])
+
+
+# --- the admin ----------------------------------------------------------------------------------
+
+IMPORT_URL = "/admin/marketplace/statements/import/"
+REVIEW_URL = "/admin/marketplace/statements/review/"
+
+
+def line_url(line):
+    return f"/admin/marketplace/statements/{line.pk}/"
+
+
+def upload(client, cooperative, data: bytes, name="statement.csv"):
+    return client.post(IMPORT_URL, {"cooperative": cooperative.pk, "file": SimpleUploadedFile(name, data)})
+
+
+def test_staff_upload_a_statement_in_the_admin(shop, client):
+    cooperative, staff, _honey = shop
+    order = order_of(shop)
+    short = order_of(shop)
+    data = (
+        f"{HEADER}\n05/03/2025,{order.total_vnd},{order.purchase.payment_code},FT001\n"
+        f"05/03/2025,1000,{short.purchase.payment_code},FT002\n"
+    ).encode()
+    client.force_login(staff)
+
+    assert client.get(IMPORT_URL).status_code == 200
+    response = upload(client, cooperative, data)
+
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert (report.matched, report.review, report.duplicate) == (1, 1, 0)
+    order.refresh_from_db()
+    assert order.payment_status == P.PAID
+    assert upload(client, cooperative, data).context["report"].duplicate == 2
+
+
+def test_the_review_list_shows_the_users_cooperatives_only(shop, tmp_path, client):
+    line, _order = review_line(shop, tmp_path)
+    other_staff = factories.user()
+    other = factories.cooperative(staff=[other_staff])
+    mf.terms(other, bank_account="0071000999999")
+    run(csv_file(tmp_path, "05/03/2025,5000,khong ro,OTHER1", name="other.csv"), other)
+
+    client.force_login(shop[1])
+    shown = list(client.get(REVIEW_URL).context["lines"])
+    assert shown == [line]
+    client.force_login(other_staff)
+    assert [shown.reference for shown in client.get(REVIEW_URL).context["lines"]] == ["OTHER1"]
+    client.force_login(factories.superuser())
+    assert len(client.get(REVIEW_URL).context["lines"]) == 2
+
+
+def test_staff_settle_and_ignore_in_the_admin(shop, tmp_path, client):
+    _cooperative, staff, _honey = shop
+    line, order = review_line(shop, tmp_path)
+    other_line, _other_order = review_line(shop, tmp_path, reference="FT002")
+    client.force_login(staff)
+
+    page = client.get(line_url(line))
+    assert page.status_code == 200
+    assert page.context["settle_form"].initial["order"] == order.number
+    response = client.post(line_url(line), {"action": "settle", "order": order.number.lower(), "note": "đủ"})
+    assert response.status_code == 302
+    response = client.post(line_url(other_line), {"action": "ignore", "note": "chuyển nhầm"})
+    assert response.status_code == 302
+
+    line.refresh_from_db()
+    other_line.refresh_from_db()
+    order.refresh_from_db()
+    assert (line.status, line.settled_by, order.payment_status) == ("settled", staff, P.PAID)
+    assert (other_line.status, other_line.staff_note) == ("ignored", "chuyển nhầm")
+
+
+def test_settling_with_a_bad_order_number_is_a_form_error(shop, tmp_path, client):
+    line, _order = review_line(shop, tmp_path)
+    other = factories.cooperative()
+    mf.terms(other)
+    foreign = mf.purchase(factories.user(), [(factories.product(cooperative=other, stock=5), 1)]).orders.get()
+    card = order_of(shop, method="card")
+    client.force_login(shop[1])
+    for number in ("HTX-NOPE", foreign.number, card.number):
+        response = client.post(line_url(line), {"action": "settle", "order": number})
+        assert response.status_code == 200
+        assert response.context["settle_form"].errors
+    assert client.post(line_url(line), {"action": "dance"}).status_code == 400
+    line.refresh_from_db()
+    assert line.status == "review"
+    foreign.refresh_from_db()
+    assert foreign.payment_status == P.UNPAID
+
+
+def outsiders():
+    """Everyone who must not touch the shop's statements: name -> user (None: anonymous)."""
+    other_staff = factories.user()
+    factories.cooperative(staff=[other_staff])
+    overseer_elsewhere = factories.user()
+    factories.alliance(provinces=("79",), staff=[overseer_elsewhere])
+    overseer_here = factories.user()
+    factories.alliance(provinces=("01",), staff=[overseer_here])
+    return {
+        "another cooperative's staff": other_staff,
+        "a buyer": factories.user(),
+        "alliance staff of another province": overseer_elsewhere,
+        "alliance staff overseeing it": overseer_here,
+        "anonymous": None,
+    }
+
+
+def test_outsiders_cannot_see_or_touch_the_statements(shop, tmp_path, client):
+    cooperative = shop[0]
+    line, order = review_line(shop, tmp_path)
+    fresh = order_of(shop)
+    data = f"{HEADER}\n05/03/2025,{fresh.total_vnd},{fresh.purchase.payment_code},FT900\n".encode()
+    before = state()
+
+    for name, user in outsiders().items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        requests = {
+            "import page": client.get(IMPORT_URL),
+            "import": upload(client, cooperative, data),
+            "line page": client.get(line_url(line)),
+            "settle": client.post(line_url(line), {"action": "settle", "order": order.number}),
+            "ignore": client.post(line_url(line), {"action": "ignore"}),
+        }
+        for what, response in requests.items():
+            if response.status_code == 200:  # their own upload page, not offering this cooperative
+                assert what.startswith("import"), (name, what)
+                assert cooperative not in response.context["form"].fields["cooperative"].queryset
+            else:
+                assert response.status_code in (302, 403, 404), (name, what, response.status_code)
+            if user is None:
+                assert response.status_code == 302
+                assert "/login/" in response["Location"]
+        review = client.get(REVIEW_URL)
+        assert review.status_code in (302, 403) or not list(review.context["lines"]), name
+    assert state() == before
+
+
+def test_menu_shows_payments_to_cooperative_staff_only(shop, client):
+    client.force_login(shop[1])
+    assert REVIEW_URL.encode() in client.get("/admin/").content
+    overseer = factories.user()
+    factories.alliance(staff=[overseer])
+    client.force_login(overseer)
+    page = client.get("/admin/").content
+    assert REVIEW_URL.encode() not in page
+    assert b"/admin/marketplace/settlement/" in page
+
+
+HOSTILE = {
+    "a PDF": ("statement.pdf", b"%PDF-1.4 not a statement"),
+    "an .exe named csv": ("statement.csv", b"MZ\x90\x00\x03\x00\x00\x00\xff\xfe"),
+    "UTF-16 text": ("statement.csv", HEADER.encode("utf-16")),
+    "not a zip": ("statement.xlsx", b"PK\x03\x04 this is not a workbook"),
+    "empty": ("statement.csv", b""),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_hostile_uploads_are_form_errors(shop, client, case):
+    name, data = HOSTILE[case]
+    client.force_login(shop[1])
+    response = upload(client, shop[0], data, name)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert Line.objects.count() == 0
+
+
+def test_an_upload_over_the_size_cap_is_refused_unread(shop, client, monkeypatch):
+    monkeypatch.setattr(statements, "MAX_BYTES", 1024)
+    client.force_login(shop[1])
+    data = (HEADER + "\n" + "\n".join(f"05/03/2025,1000,x,R{n}" for n in range(100))).encode()
+    response = upload(client, shop[0], data)
+    assert response.context["form"].errors["file"]
+    assert Line.objects.count() == 0
+
+
+def test_an_xlsx_bomb_is_refused_quickly(shop, client):
+    workbook = Workbook()
+    workbook.active.append(HEADER.split(","))
+    workbook.active.append(["05/03/2025", 1000, "x", "R1"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</sheetData>", b" " * 100_000_000 + b"</sheetData>")
+            target.writestr(info.filename, body)
+    assert len(bomb.getvalue()) < 500_000
+    client.force_login(shop[1])
+
+    started = time.perf_counter()
+    response = upload(client, shop[0], bomb.getvalue(), "statement.xlsx")
+
+    assert time.perf_counter() - started < 10
+    assert "MB" in response.context["form"].errors["file"][0]
+    assert Line.objects.count() == 0
