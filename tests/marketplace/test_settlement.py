@@ -25,6 +25,7 @@ from marketplace.services.payouts import payout_record
 from marketplace.services.statements import statement_import
 from tests import factories
 from tests.factories import marketplace as mf
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -474,3 +475,13 @@ def test_outsiders_cannot_see_the_settlement_or_record_payouts(shop, month, clie
             listed = client.get(SETTLEMENT_URL)
             assert listed.status_code in (302, 403) or shop.cooperative not in listed.context["cooperatives"]
     assert (Payout.objects.count(), LedgerTransaction.objects.count()) == before
+
+
+def test_the_settlement_page_costs_the_same_queries_for_few_or_many_orders(shop, client):
+    client.force_login(shop.overseer)
+    card_paid(shop, 1)
+    few = count_queries(client, page_url(shop))
+    for n in range(8):
+        card_paid(shop, 1)
+        transfer_paid(shop, 1, f"FT{n}")
+    assert count_queries(client, page_url(shop)) == few

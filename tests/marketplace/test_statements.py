@@ -3,6 +3,7 @@
 import datetime
 import io
 import sys
+import threading
 import time
 import zipfile
 
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
+from django.db import connections
 from openpyxl import Workbook
 
 from marketplace.ledger.models import LedgerTransaction
@@ -20,6 +22,7 @@ from marketplace.payments.statements import CellError, parse_amount, parse_date
 from marketplace.services import statements
 from tests import factories
 from tests.factories import marketplace as mf
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -727,3 +730,57 @@ def test_an_xlsx_bomb_is_refused_quickly(shop, client):
     assert time.perf_counter() - started < 10
     assert "MB" in response.context["form"].errors["file"][0]
     assert Line.objects.count() == 0
+
+
+def test_an_upload_over_10_mb_is_refused(shop, client):
+    client.force_login(shop[1])
+    data = HEADER.encode() + b"\n" + b"x" * (10 * 1024 * 1024)
+    response = upload(client, shop[0], data)
+    assert response.status_code == 200
+    assert "10 MB" in response.context["form"].errors["file"][0]
+
+
+def test_the_review_list_costs_the_same_queries_for_2_or_20_lines(shop, tmp_path, client):
+    order = order_of(shop)
+
+    def import_lines(first, count):
+        rows = [
+            f"05/03/2025,{1000 + n},{order.purchase.payment_code},R{n}" for n in range(first, first + count)
+        ]
+        run(csv_file(tmp_path, *rows, name=f"s{first}.csv"), shop[0])
+
+    client.force_login(shop[1])
+    import_lines(0, 2)
+    few = count_queries(client, REVIEW_URL)
+    import_lines(2, 18)
+    assert len(client.get(REVIEW_URL).context["lines"]) == 20
+    assert count_queries(client, REVIEW_URL) == few
+
+
+def test_two_imports_of_one_statement_at_once_pay_once(threadable_db, shop, tmp_path):
+    order = order_of(shop)
+    path = csv_file(tmp_path, f"05/03/2025,{order.total_vnd},{order.purchase.payment_code},FT001")
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def import_once():
+        try:
+            barrier.wait(timeout=10)
+            with path.open("rb") as handle:
+                report = statements.statement_import(file=handle, filename=path.name, cooperative=shop[0])
+            results.append(report.counts())
+        except Exception as error:  # reported below, so the test fails with the cause
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=import_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert sorted(results) == ["matched 0, review 0, duplicate 1", "matched 1, review 0, duplicate 0"]
+    assert order.events.filter(kind="payment:paid").count() == 1
+    assert Line.objects.count() == 1
