@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import buyer
+from .views import buyer, documents
 
 app_name = "marketplace"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("don-hang/", buyer.placeholder, name="orders"),
     path("don-hang/<str:number>/", buyer.placeholder, name="order"),
     path("don-hang/<str:number>/thanh-toan/", buyer.placeholder, name="pay"),
+    path("don-hang/<str:number>/xac-nhan.pdf", documents.order_confirmation_pdf, name="order_pdf"),
 ]

@@ -64,9 +64,8 @@ def test_checkout_splits_one_purchase_into_an_order_per_cooperative(shop):
     assert honey_order.number.startswith(purchase.payment_code)
     assert (stock_of(honey), stock_of(sauce)) == (8, 1)
     assert not CartLine.objects.filter(cart__user=buyer).exists()
-    assert (
-        honey_order.status == Order.Status.PLACED and honey_order.payment_status == Order.PaymentStatus.UNPAID
-    )
+    assert honey_order.status == Order.Status.PLACED
+    assert honey_order.payment_status == Order.PaymentStatus.UNPAID
     assert honey_order.events.get().kind == "status:placed"
     assert honey_order.hold_until > timezone.now() + datetime.timedelta(hours=23)
     assert honey_order.bank_account == mf.BANK["bank_account"]
@@ -100,7 +99,8 @@ def test_short_stock_creates_nothing_and_names_the_line(shop):
     assert raised.value.shortages == [{"sku": sauce.sku, "name": sauce.title, "wanted": 5, "available": 2}]
     # The honey taken before the sauce was found short is given back by the rollback.
     assert (stock_of(honey), stock_of(sauce)) == (10, 2)
-    assert not Purchase.objects.exists() and not Order.objects.exists()
+    assert not Purchase.objects.exists()
+    assert not Order.objects.exists()
     assert CartLine.objects.filter(cart=the_cart).count() == 2
 
 
@@ -154,7 +154,7 @@ def test_unverified_buyer_cannot_check_out(shop):
 
 
 @pytest.mark.parametrize(
-    "field,value",
+    ("field", "value"),
     [("phone", "12345"), ("province", "99"), ("ward", "00001"), ("name", ""), ("address", "x" * 300)],
 )
 def test_bad_address_is_refused(shop, field, value):
@@ -163,7 +163,8 @@ def test_bad_address_is_refused(shop, field, value):
     with pytest.raises(ValidationError) as raised:
         mf.purchase(buyer, [(honey, 1)], **{field: value})
     assert field in raised.value.message_dict
-    assert stock_of(honey) == 10 and not Purchase.objects.exists()
+    assert stock_of(honey) == 10
+    assert not Purchase.objects.exists()
 
 
 def test_cash_on_delivery_refused_when_a_cooperative_turned_it_off(shop):
