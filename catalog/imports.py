@@ -205,6 +205,7 @@ class ReadLimits:
 
     max_rows: int | None
     xlsx: bool
+    row_bytes: int = _XLSX_BYTES_PER_ROW
 
     @property
     def lines(self) -> int | None:
@@ -216,7 +217,7 @@ class ReadLimits:
     def unpacked_bytes(self) -> int:
         if self.max_rows is None:
             return XLSX_MAX_UNPACKED_BYTES
-        return min(XLSX_MAX_UNPACKED_BYTES, _XLSX_BASE_BYTES + (self.max_rows + 1) * _XLSX_BYTES_PER_ROW)
+        return min(XLSX_MAX_UNPACKED_BYTES, _XLSX_BASE_BYTES + (self.max_rows + 1) * self.row_bytes)
 
     def too_many_rows(self) -> ImportFileError:
         if self.max_rows is None:
@@ -227,15 +228,22 @@ class ReadLimits:
 
 
 def read_rows(
-    file: BinaryIO, *, filename: str, columns: Sequence[str], max_rows: int | None = None
+    file: BinaryIO,
+    *,
+    filename: str,
+    columns: Sequence[str],
+    max_rows: int | None = None,
+    row_bytes: int = _XLSX_BYTES_PER_ROW,
 ) -> list[Row]:
     """The data rows of a CSV or XLSX file whose header names exactly `columns` (in any order).
 
     Empty rows are skipped but still counted, so line numbers match the spreadsheet; they
     count toward `max_rows` too, so a sheet of blank rows cannot keep the server reading.
+    `row_bytes` is the unpacked sheet XML allowed per row of `max_rows` (64 KiB by default,
+    for long descriptions); files of short rows pass less, so a workbook bomb is refused sooner.
     """
     suffix = check_extension(filename)
-    limits = ReadLimits(max_rows=max_rows, xlsx=suffix == ".xlsx")
+    limits = ReadLimits(max_rows=max_rows, xlsx=suffix == ".xlsx", row_bytes=row_bytes)
     cells = _csv_cells(file) if suffix == ".csv" else _xlsx_cells(file, limits)
     with contextlib.closing(cells):
         return _rows(_within(cells, limits), columns)

@@ -48,3 +48,29 @@ def may_refund(user, cooperative) -> bool:
 
 def may_view_settlement(user, cooperative) -> bool:
     return may_refund(user, cooperative)
+
+
+def may_reconcile(user, cooperative) -> bool:
+    """Import bank statements into a cooperative's account and settle their lines by hand: its staff
+    and superusers. `None` is the platform's own account: superusers only."""
+    if cooperative is None:
+        return _active(user) and user.is_superuser
+    return may_fulfil(user, cooperative)
+
+
+def may_reconcile_any(user) -> bool:
+    """Whether to show the reconciliation screens at all: superusers and the staff of a cooperative."""
+    return _active(user) and (user.is_superuser or bool(staffing(user).cooperative_ids))
+
+
+def may_record_payout(user, cooperative) -> bool:
+    """Record money the platform paid out to a cooperative: superusers and alliance staff overseeing it."""
+    return _active(user) and (user.is_superuser or oversees(user, cooperative))
+
+
+def may_view_any_settlement(user) -> bool:
+    """Whether to show the settlement screen: superusers, cooperative staff and alliance staff."""
+    if not _active(user):
+        return False
+    people = staffing(user)
+    return user.is_superuser or bool(people.cooperative_ids) or bool(people.alliance_ids)
