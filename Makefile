@@ -6,8 +6,11 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= auto
+# localstripe, the Stripe stand-in (GPL: run only as a separate process), lives in its own virtualenv.
+LOCALSTRIPE_VENV := .venv-localstripe
+LOCALSTRIPE_PORT ?= 8420
 
-.PHONY: run test serve demo migrate lint format bench-import clean
+.PHONY: run test serve demo migrate lint format bench-import clean localstripe
 
 # The settings default to production (debug off, a secret key required); these development
 # targets turn debug on explicitly. Set DJANGO_DEBUG yourself to override.
@@ -23,17 +26,29 @@ $(VENV)/.requirements-dev: requirements-dev.txt $(VENV)/.requirements
 	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+$(LOCALSTRIPE_VENV)/.requirements: requirements-localstripe.txt
+	test -x $(LOCALSTRIPE_VENV)/bin/python || $(PYTHON) -m venv $(LOCALSTRIPE_VENV)
+	$(LOCALSTRIPE_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-localstripe.txt
+	touch $@
+
+# Optional: without localstripe, `make run` offers no card payment and the tests that need it skip.
+localstripe:
+	@$(MAKE) --no-print-directory $(LOCALSTRIPE_VENV)/.requirements \
+	  || echo "localstripe could not be installed into $(LOCALSTRIPE_VENV): card payments are off in make run, and their tests skip."
+
 migrate: $(VENV)/.requirements
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
 	$(PY) manage.py load_demo_data
 
-run: demo
+# The development server, with localstripe on 127.0.0.1:$(LOCALSTRIPE_PORT) standing in for Stripe (scripts/run-dev.sh).
+run: demo localstripe
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) LOCALSTRIPE_VENV=$(LOCALSTRIPE_VENV) LOCALSTRIPE_PORT=$(LOCALSTRIPE_PORT) \
+	  bash scripts/run-dev.sh
 
-test: $(VENV)/.requirements-dev
+test: $(VENV)/.requirements-dev localstripe
 	@bash scripts/ensure-chromium.sh
 	@bash scripts/ensure-pdf-deps.sh
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
@@ -47,4 +62,4 @@ format: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media staticfiles
+	rm -rf $(VENV) $(LOCALSTRIPE_VENV) db.sqlite3 db.sqlite3-* media staticfiles

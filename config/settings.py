@@ -240,6 +240,26 @@ ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
 if SEARCH_ENGINE == "elasticsearch" and not ELASTICSEARCH_URL:
     raise environ.ImproperlyConfigured("SEARCH_ENGINE=elasticsearch needs ELASTICSEARCH_URL.")
 
+# Card payments through Stripe (marketplace/payments/card.py). Offered only when the three keys
+# are set; STRIPE_API_BASE points the client at a local stand-in (localstripe, as `make run` and
+# the tests do), and STRIPE_JS_URL the checkout page's Stripe.js at its stand-in's copy.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+_stripe_keys = {
+    "STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
+    "STRIPE_PUBLISHABLE_KEY": STRIPE_PUBLISHABLE_KEY,
+    "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+}
+# Half a configuration would quietly switch card payment off: refuse it instead.
+if any(_stripe_keys.values()) and not all(_stripe_keys.values()):
+    raise environ.ImproperlyConfigured(
+        "Card payments need all of STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET; "
+        "missing: " + ", ".join(name for name, value in _stripe_keys.items() if not value)
+    )
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Sàn Hợp tác xã Việt Nam"
 WAGTAILADMIN_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000")

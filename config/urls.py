@@ -14,6 +14,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from catalog.admin_chooser import VisibleChosenPagesView
 from catalog.views import search_page
 from config.api import api
+from marketplace.views.dev_card import confirm_with_test_card
 from marketplace.views.webhooks import stripe_webhook
 
 urlpatterns = [
@@ -30,6 +31,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     path("payments/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
+    # Development only (404 unless DEBUG and localstripe): see marketplace/views/dev_card.py.
+    path("payments/dev/test-card/", confirm_with_test_card, name="dev_card_confirm"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

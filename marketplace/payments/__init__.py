@@ -1,5 +1,6 @@
-"""Payments' pure core: VietQR payloads, payment codes and amounts in words, without Django.
+"""Payments: the pure core (VietQR payloads, payment codes, amounts in words) and the card boundary.
 
-Nothing here touches the database or imports Django, so every rule can be tested on its own
-and reused by the marketplace's services when orders exist. See docs/payments.md.
+codes.py, vietqr.py and words.py touch no database and import no Django, so every rule can be
+tested on its own and reused by the marketplace's services. card.py is the boundary to Stripe: it
+reads its settings from django.conf but imports no model. See docs/payments.md.
 """

@@ -12,7 +12,10 @@ from marketplace.payments.words import vnd_in_words
 def order_for_document(number: str) -> Order | None:
     return (
         Order.objects.select_related(
-            "cooperative__province", "purchase__buyer", "purchase__shipping_province", "purchase__shipping_ward"
+            "cooperative__province",
+            "purchase__buyer",
+            "purchase__shipping_province",
+            "purchase__shipping_ward",
         )
         .prefetch_related("lines")
         .filter(number=number)

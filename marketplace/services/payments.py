@@ -152,7 +152,6 @@ def purchase_start_card_payment(*, purchase: Purchase):
             amount_vnd=purchase.total_vnd,
             idempotency_key=f"purchase-{purchase.pk}-intent",
             metadata={"purchase": purchase.payment_code, "purchase_id": str(purchase.pk)},
-            description=purchase.payment_code,
         )
     with transaction.atomic():
         Purchase.objects.filter(pk=purchase.pk, payment_intent="").update(payment_intent=intent.id)

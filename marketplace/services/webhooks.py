@@ -65,7 +65,7 @@ def stripe_event_handle(*, event: dict, gateway: CardGateway) -> str:
                             amount=intent.amount_vnd,
                             currency=intent.currency,
                         )
-            elif intent.status in FAILED_STATES:
+            elif kind != "payment_intent.succeeded" and intent.status in FAILED_STATES:
                 purchase_card_failed(purchase=purchase)
     except IntegrityError:
         # The same event delivered twice at once: the other delivery recorded and applied it.

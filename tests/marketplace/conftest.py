@@ -4,12 +4,19 @@
 in memory with a shared cache, where concurrent writers get "table is locked" errors that a real
 SQLite file never gives; so for SQLite the test database is copied to a file (WAL, BEGIN IMMEDIATE,
 as config/settings.py configures it) for the test's duration. PostgreSQL needs nothing.
+
+Card payments: `localstripe` (session) starts the Stripe stand-in on a free 127.0.0.1 port and gives
+its base URL, or skips the test saying why; `card_settings` points the STRIPE_* settings at it;
+`stripe_stub` is a recording HTTP stub for what localstripe ignores (headers). See stripe_helpers.
 """
 
 import sqlite3
 
 import pytest
 from django.db import connections
+
+from tests.marketplace import stripe_helpers
+from tests.marketplace.stripe_stub import RecordingStripeStub
 
 
 @pytest.fixture
@@ -32,3 +39,35 @@ def threadable_db(transactional_db, tmp_path):
         connection.close()
         connection.settings_dict["NAME"] = name
         connection.connection = in_memory
+
+
+@pytest.fixture(scope="session")
+def localstripe(tmp_path_factory):
+    """localstripe's base URL (http://127.0.0.1:<port>), for the whole session; skips if it cannot run."""
+    log_path = tmp_path_factory.mktemp("localstripe") / "localstripe.log"
+    try:
+        process, url = stripe_helpers.start_localstripe(log_path)
+    except RuntimeError as error:
+        pytest.skip(str(error))
+    try:
+        yield url
+    finally:
+        stripe_helpers.stop_localstripe(process)
+
+
+@pytest.fixture
+def card_settings(settings, localstripe):
+    """Card payment configured against localstripe (which takes any sk_test_ key)."""
+    settings.STRIPE_SECRET_KEY = stripe_helpers.SECRET_KEY
+    settings.STRIPE_PUBLISHABLE_KEY = stripe_helpers.PUBLISHABLE_KEY
+    settings.STRIPE_WEBHOOK_SECRET = stripe_helpers.WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = localstripe
+    settings.STRIPE_JS_URL = f"{localstripe}/js.stripe.com/v3/"
+    return settings
+
+
+@pytest.fixture
+def stripe_stub():
+    """A recording stand-in for Stripe's API on a free 127.0.0.1 port (tests/marketplace/stripe_stub.py)."""
+    with RecordingStripeStub() as stub:
+        yield stub

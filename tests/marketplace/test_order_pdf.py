@@ -19,7 +19,9 @@ def setting():
     staff = factories.user()
     cooperative = factories.cooperative(name="HTX Nông nghiệp Đồng Tháp", staff=[staff])
     mf.terms(cooperative)
-    product = factories.product(cooperative=cooperative, name="Gạo ST25 Sóc Trăng", price_vnd=45_000, stock=50)
+    product = factories.product(
+        cooperative=cooperative, name="Gạo ST25 Sóc Trăng", price_vnd=45_000, stock=50
+    )
     buyer = factories.user()
     order = mf.purchase(buyer, [(product, 10)]).orders.get()
     return order, buyer, staff, cooperative

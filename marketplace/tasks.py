@@ -1,0 +1,25 @@
+"""Periodic housekeeping of the trading floor, as a django-tasks task and a command for cron.
+
+`expire_unpaid` cancels card and transfer orders whose payment hold has passed, giving their
+stock back, and deletes visitors' carts untouched for `ANONYMOUS_CART_DAYS`. Run it every few
+minutes: from cron (`manage.py expire_unpaid_orders`) or by enqueueing this task from whatever
+schedules the worker's jobs (docs/payments.md, "Unpaid orders").
+"""
+
+import datetime
+
+from django.utils import timezone
+from django_tasks import task
+
+ANONYMOUS_CART_DAYS = 30
+
+
+@task()
+def expire_unpaid() -> dict:
+    from marketplace.models import Cart
+    from marketplace.services.payments import expire_unpaid_orders
+
+    expired = expire_unpaid_orders()
+    cutoff = timezone.now() - datetime.timedelta(days=ANONYMOUS_CART_DAYS)
+    carts, _ = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
+    return {"expired": expired, "carts_deleted": carts}
