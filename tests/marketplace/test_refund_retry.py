@@ -1,6 +1,7 @@
 """Sending a card refund again after the card processor refused it (services.payments.refund_retry).
 
-The processor is outside the machine: a small fake gateway stands in for it here.
+The rules are checked with a small fake gateway; the last two tests go through the real client,
+against localstripe and against the recording stub (which sees the idempotency keys).
 """
 
 from types import SimpleNamespace
@@ -8,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from marketplace.ledger.models import LedgerTransaction
 from marketplace.ledger.selectors import account_balance
@@ -18,11 +20,13 @@ from marketplace.services.payments import (
     order_mark_paid,
     order_refund,
     purchase_card_paid,
+    purchase_start_card_payment,
     refund_retry,
     refund_send,
 )
 from tests import factories
 from tests.factories import marketplace as mf
+from tests.marketplace.stripe_helpers import pay_intent
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +154,63 @@ def test_done_refunds_and_transfer_refunds_are_not_sent(card_order, staff, coope
     asked = order_refund(order=transfer, amount_vnd=5_000, actor="cooperative", user=staff)
     with pytest.raises(ValidationError):
         refund_retry(refund=asked, actor="cooperative", user=staff)
+
+
+# --- against the real client: localstripe, and the recording stub for the idempotency key ------
+
+
+def _paid_card_order(price_vnd=200_000):
+    staff = factories.user()
+    cooperative = factories.cooperative(staff=[staff])
+    mf.terms(cooperative)
+    product = factories.product(cooperative=cooperative, price_vnd=price_vnd, stock=4)
+    purchase = mf.purchase(factories.user(), [(product, 1)], method="card")
+    intent = purchase_start_card_payment(purchase=purchase)
+    return purchase, intent, staff
+
+
+def test_staff_send_a_refund_stripe_could_not_take_again_from_the_order_page(
+    card_settings, localstripe, client, settings, django_capture_on_commit_callbacks
+):
+    purchase, intent, staff = _paid_card_order()
+    paid = pay_intent(localstripe, intent.id)
+    purchase_card_paid(purchase=purchase, amount_vnd=paid["amount"], currency=paid["currency"])
+    order = purchase.orders.get()
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens: the processor cannot be reached
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = order_refund(order=order, amount_vnd=50_000, actor="cooperative", user=staff)
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.FAILED
+    settings.STRIPE_API_BASE = localstripe
+    client.force_login(staff)
+
+    response = client.post(reverse("marketplace_order_refund", args=[order.number, refund.pk, "retry"]))
+
+    assert response.status_code == 302
+    refund.refresh_from_db()
+    order.refresh_from_db()
+    assert refund.status == Refund.Status.SUCCEEDED
+    assert refund.stripe_refund.startswith("re_")
+    assert (order.payment_status, order.refunded_vnd) == (Order.PaymentStatus.PARTLY_REFUNDED, 50_000)
+    assert account_balance(refunds()) == 0
+    assert account_balance(card_clearing()) == order.total_vnd - 50_000
+
+
+def test_a_retried_refund_reaches_stripe_with_the_same_idempotency_key(settings, stripe_stub):
+    settings.STRIPE_SECRET_KEY = "sk_test_stub"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_stub"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_stub"
+    settings.STRIPE_API_BASE = stripe_stub.url
+    purchase, _intent, staff = _paid_card_order(price_vnd=150_000)
+    purchase_card_paid(purchase=purchase, amount_vnd=purchase.total_vnd, currency="vnd")
+    order = purchase.orders.get()
+    refund = order_refund(order=order, amount_vnd=20_000, actor="cooperative", user=staff)
+    stripe_stub.fail_with, stripe_stub.fail_times = 402, 1  # a card error: not retried by the client
+    refund = refund_send(refund=refund)
+    assert refund.status == Refund.Status.FAILED
+
+    refund = refund_retry(refund=refund, actor="cooperative", user=staff)
+
+    assert refund.status == Refund.Status.SUCCEEDED
+    sent = [r for r in stripe_stub.requests if r.method == "POST" and r.path.startswith("/v1/refunds")]
+    assert [r.header("Idempotency-Key") for r in sent] == [f"refund-{refund.pk}"] * 2
