@@ -37,6 +37,7 @@ from . import notifications, services
 from .models import Category, CooperativePage, OcopCertificate, ProductPage, Province
 from .models.pages import TAX_CODE_RE
 from .models.products import ocop_default_expiry
+from .models.trading import bank_account_validator, bank_bin_validator
 from .places import UnknownProvince, UnknownWard, resolve_province, resolve_ward
 from .text import fold
 
@@ -54,6 +55,10 @@ COOPERATIVE_COLUMNS = (
     "email",
     "description",
 )
+# Optional cooperative columns: a file may leave them out. They fill the bank account of the
+# cooperative's terms of sale (CooperativeTerms), where buyers' VietQR transfers go; a row gives
+# all three or none, and none keeps the account the cooperative has.
+COOPERATIVE_BANK_COLUMNS = ("bank_bin", "bank_account", "bank_account_name")
 PRODUCT_COLUMNS = (
     "sku",
     "cooperative_tax_code",
@@ -76,6 +81,8 @@ PRODUCT_KEEP_IF_BLANK = ("name_en", "description", "min_order_qty", "stock")
 EXTENSIONS = (".csv", ".xlsx")
 # Spreadsheets store a tax code typed as a number without its leading zero.
 _TAX_CODE_COLUMNS = ("tax_code", "cooperative_tax_code")
+# Digits that are text: a number cell there has lost its leading zeros, which cannot be told back.
+_DIGITS_AS_TEXT_COLUMNS = frozenset({"bank_account"})
 # products_bulk_upsert writes a chunk in a few statements; this keeps each `IN (...)` list modest.
 BULK_CHUNK = 5000
 _MAX_INT = 2_147_483_647
@@ -232,10 +239,12 @@ def read_rows(
     *,
     filename: str,
     columns: Sequence[str],
+    optional: Sequence[str] = (),
     max_rows: int | None = None,
     row_bytes: int = _XLSX_BYTES_PER_ROW,
 ) -> list[Row]:
-    """The data rows of a CSV or XLSX file whose header names exactly `columns` (in any order).
+    """The data rows of a CSV or XLSX file whose header names exactly `columns` (in any order),
+    and any of the `optional` columns; a row's values hold the optional columns the file has.
 
     Empty rows are skipped but still counted, so line numbers match the spreadsheet; they
     count toward `max_rows` too, so a sheet of blank rows cannot keep the server reading.
@@ -246,24 +255,39 @@ def read_rows(
     limits = ReadLimits(max_rows=max_rows, xlsx=suffix == ".xlsx", row_bytes=row_bytes)
     cells = _csv_cells(file) if suffix == ".csv" else _xlsx_cells(file, limits)
     with contextlib.closing(cells):
-        return _rows(_within(cells, limits), columns)
+        return _rows(_within(cells, limits), columns, optional)
 
 
-def _rows(cells: Iterator[tuple[int, Sequence]], columns: Sequence[str]) -> list[Row]:
+def _rows(
+    cells: Iterator[tuple[int, Sequence]], columns: Sequence[str], optional: Sequence[str] = ()
+) -> list[Row]:
     header_line = next(cells, None)
     if header_line is None:
         raise ImportFileError(_("The file is empty; its first row must name the columns."))
-    header = _check_header(header_line[1], columns)
+    header = _check_header(header_line[1], columns, optional)
     rows = []
-    for line, values in cells:
-        texts = [_cell_text(value, header[i] if i < len(header) else "") for i, value in enumerate(values)]
+    for line, cells_of_row in cells:
+        texts = [
+            _cell_text(value, header[i] if i < len(header) else "") for i, value in enumerate(cells_of_row)
+        ]
         if not any(texts):
             continue
         values = dict.fromkeys(columns, "")
         values.update((name, text) for name, text in zip(header, texts, strict=False) if name)
         unnamed = any(text and (i >= len(header) or not header[i]) for i, text in enumerate(texts))
-        problem = _("the row has values in columns without a heading") if unnamed else ""
-        rows.append(Row(line, values, problem))
+        problems = [_("the row has values in columns without a heading")] if unnamed else []
+        problems += [
+            _(
+                "%(column)s: the cell is a number, which loses leading zeros; format the column as Text in Excel and type it again"
+            )
+            % {"column": header[i]}
+            for i, value in enumerate(cells_of_row)
+            if i < len(header)
+            and header[i] in _DIGITS_AS_TEXT_COLUMNS
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+        ]
+        rows.append(Row(line, values, "; ".join(problems)))
     return rows
 
 
@@ -284,7 +308,7 @@ def _within(cells: Iterator[tuple[int, Sequence]], limits: ReadLimits) -> Iterat
         yield line, values
 
 
-def _check_header(cells: Sequence, columns: Sequence[str]) -> list[str]:
+def _check_header(cells: Sequence, columns: Sequence[str], optional: Sequence[str] = ()) -> list[str]:
     header = [str(cell if cell is not None else "").strip().lstrip("\ufeff").lower() for cell in cells]
     named = [name for name in header if name]
     problems = []
@@ -294,7 +318,7 @@ def _check_header(cells: Sequence, columns: Sequence[str]) -> list[str]:
     missing = [name for name in columns if name not in named]
     if missing:
         problems.append(_("missing column(s): %(names)s") % {"names": ", ".join(missing)})
-    unknown = [name for name in named if name not in columns]
+    unknown = [name for name in named if name not in columns and name not in optional]
     if unknown:
         problems.append(_("unknown column(s): %(names)s") % {"names": ", ".join(unknown)})
     if problems:
@@ -491,7 +515,7 @@ class _RowChecker:
     ) -> str:
         if column in self.unusable:
             return ""
-        value = self.values[column]
+        value = self.values.get(column, "")  # an optional column the file leaves out reads as empty
         if required and not value:
             self.fail(column, why or _("this column is required"))
         elif max_length is not None and len(value) > max_length:
@@ -576,6 +600,35 @@ class CooperativeRow:
     line: int
     data: services.CooperativeData
     existing: CooperativePage | None
+    # (BIN, account number, holder's name) as the terms of sale store them; None keeps the account.
+    bank: tuple[str, str, str] | None = None
+
+
+def _check_bank(check: _RowChecker) -> tuple[str, str, str] | None:
+    """The row's bank account for the terms of sale: all three columns, or none (None)."""
+    bin_code = check.text("bank_bin")
+    account = check.text("bank_account").replace(" ", "")
+    name = " ".join(check.text("bank_account_name", max_length=70).split())
+    given = [bin_code, account, name]
+    if not any(given):
+        return None
+    if not all(given):
+        check.fail(
+            "",
+            _("bank_bin, bank_account and bank_account_name go together: fill in all three or none"),
+        )
+        return None
+    bad = False
+    for column, value, validator in (
+        ("bank_bin", bin_code, bank_bin_validator),
+        ("bank_account", account, bank_account_validator),
+    ):
+        try:
+            validator(value)
+        except ValidationError as exc:
+            check.fail(column, f"“{value[:40]}”: {' '.join(exc.messages)}")
+            bad = True
+    return None if bad else (bin_code, account, name.upper())
 
 
 def check_cooperatives(rows: Sequence[Row], *, progress: IO[str] | None = None):
@@ -626,6 +679,7 @@ def check_cooperatives(rows: Sequence[Row], *, progress: IO[str] | None = None):
             except ValidationError:
                 check.fail("email", _("“%(value)s” is not an email address") % {"value": email[:80]})
         description = check.text("description", max_length=20_000)
+        bank = _check_bank(check)
         if tax_code:
             _check_duplicate(seen, tax_code, row.line, check, "tax_code", tax_code)
         current = existing.get(tax_code)
@@ -659,7 +713,7 @@ def check_cooperatives(rows: Sequence[Row], *, progress: IO[str] | None = None):
             for name_ in ("ward", "address", "sector", "members", "founded_year", "phone", "email"):
                 if not row.values[name_]:
                     setattr(data, name_, getattr(current, name_))
-        valid.append(CooperativeRow(row.line, data, current))
+        valid.append(CooperativeRow(row.line, data, current, bank))
     return valid, errors
 
 
@@ -796,26 +850,46 @@ def import_cooperatives(
     progress: IO[str] | None = None,
     user=None,
 ) -> ImportReport:
-    """Create or update cooperatives keyed on tax code; they are published and verified."""
-    rows = read_rows(file, filename=filename, columns=COOPERATIVE_COLUMNS)
+    """Create or update cooperatives keyed on tax code; they are published and verified.
+
+    The optional bank columns set the bank account of the cooperative's terms of sale, keeping
+    its other terms (shipping, cash on delivery).
+    """
+    rows = read_rows(file, filename=filename, columns=COOPERATIVE_COLUMNS, optional=COOPERATIVE_BANK_COLUMNS)
     valid, errors = check_cooperatives(rows, progress=progress)
     report = ImportReport(rows=len(rows), errors=errors)
     if errors and not skip_invalid:
         return report
     with transaction.atomic():
         for item in _progress(valid, progress, _("Importing")):
-            if item.existing is not None and not _cooperative_differs(item.existing, item.data):
-                report.unchanged += 1
-                continue
-            _cooperative, created = services.cooperative_upsert(
-                data=item.data, publish=True, verified=True, user=user
-            )
+            cooperative, created, changed = item.existing, False, False
+            if cooperative is None or _cooperative_differs(cooperative, item.data):
+                cooperative, created = services.cooperative_upsert(
+                    data=item.data, publish=True, verified=True, user=user
+                )
+                changed = True
+            if item.bank is not None:
+                changed = _set_bank_account(cooperative, item.bank) or changed
             if created:
                 report.created += 1
-            else:
+            elif changed:
                 report.updated += 1
+            else:
+                report.unchanged += 1
     report.imported = True
     return report
+
+
+def _set_bank_account(cooperative: CooperativePage, bank: tuple[str, str, str]) -> bool:
+    """Give the cooperative's terms of sale this bank account, keeping its other terms; False if
+    they already have it."""
+    current = services.cooperative_terms_of(cooperative)
+    if (current.bank_bin, current.bank_account, current.bank_account_name) == bank:
+        return False
+    bin_code, account, name = bank
+    wanted = dataclasses.replace(current, bank_bin=bin_code, bank_account=account, bank_account_name=name)
+    services.cooperative_terms_set(cooperative=cooperative, data=wanted)
+    return True
 
 
 def _cooperative_differs(cooperative: CooperativePage, data: services.CooperativeData) -> bool:

@@ -8,8 +8,8 @@ for refunds and settlement. Superusers may do everything.
 from django.db.models import Q
 
 from accounts.permissions import has_verified_email
-from catalog.models import Alliance
-from catalog.permissions import staffing
+from catalog.models import Alliance, CooperativePage
+from catalog.permissions import staffed_cooperatives, staffing
 
 
 def _active(user) -> bool:
@@ -74,3 +74,51 @@ def may_view_any_settlement(user) -> bool:
         return False
     people = staffing(user)
     return user.is_superuser or bool(people.cooperative_ids) or bool(people.alliance_ids)
+
+
+def may_change_terms(user, cooperative) -> bool:
+    """A cooperative's terms of sale (bank account, shipping, cash on delivery): its staff and superusers."""
+    return may_fulfil(user, cooperative)
+
+
+def terms_cooperatives(user):
+    """The cooperatives whose terms of sale `user` may change (every one for a superuser)."""
+    return staffed_cooperatives(user)
+
+
+def may_change_any_terms(user) -> bool:
+    return _active(user) and (user.is_superuser or bool(staffing(user).cooperative_ids))
+
+
+def order_cooperatives(user):
+    """The cooperatives whose orders `user` may see in the admin: a CooperativePage queryset, or None
+    for every cooperative (superusers and national alliance staff).
+
+    A cooperative's staff see its orders; alliance staff those of the cooperatives seated in their
+    alliances' provinces (read-only but for refunds: `may_fulfil` and `may_refund` decide actions).
+    """
+    if not _active(user):
+        return CooperativePage.objects.none()
+    if user.is_superuser:
+        return None
+    who = staffing(user)
+    alliances = Alliance.objects.filter(pk__in=who.alliance_ids)
+    if who.alliance_ids and alliances.filter(kind=Alliance.Kind.NATIONAL).exists():
+        return None
+    covered = Q(pk__in=who.cooperative_ids)
+    if who.alliance_ids:
+        covered |= Q(province__in=alliances.values("provinces"))
+    return CooperativePage.objects.filter(covered)
+
+
+def may_see_orders(user) -> bool:
+    """Whether the admin's order screens are for `user` at all (menu item, list): superusers and the
+    staff of any cooperative or alliance."""
+    if not _active(user):
+        return False
+    who = staffing(user)
+    return user.is_superuser or bool(who.cooperative_ids or who.alliance_ids)
+
+
+def may_see_order(user, order) -> bool:
+    return may_refund(user, order.cooperative)

@@ -233,6 +233,7 @@ def refund_send(*, refund: Refund) -> Refund:
     except CardGatewayError as error:
         log.warning("Card refund %s failed: %s", refund.pk, error)
         with transaction.atomic():
+            attempt = _failures(refund)
             if Refund.objects.filter(pk=refund.pk, status=Refund.Status.REQUESTED).update(
                 status=Refund.Status.FAILED
             ):
@@ -244,7 +245,7 @@ def refund_send(*, refund: Refund) -> Refund:
                     error=str(error)[:200],
                 )
                 ledger.ledger_post(
-                    idempotency_key=f"refund:{refund.pk}:failed",
+                    idempotency_key=f"refund:{refund.pk}:failed" + (f":{attempt}" if attempt else ""),
                     kind="refund_failed",
                     memo=refund.order.number,
                     postings=[
@@ -259,6 +260,59 @@ def refund_send(*, refund: Refund) -> Refund:
         refund.stripe_refund = result.id
         _refund_done(refund, actor=A.STRIPE)
     return refund
+
+
+def _failures(refund: Refund) -> int:
+    """How often the card processor refused `refund` so far (each retry's ledger keys carry it)."""
+    return OrderEvent.objects.filter(
+        order_id=refund.order_id, kind="refund:failed", detail__refund=refund.pk
+    ).count()
+
+
+def refund_retry(*, refund: Refund, actor: str, user=None) -> Refund:
+    """Send a card refund to the processor again; call it outside any transaction.
+
+    A failed refund is requested anew (its amount is owed to the buyer again in the ledger) if the
+    order can still take it; a refund stuck as requested is simply sent again. The processor's
+    idempotency key stays the refund's own, so a refund that did go through the first time, with
+    only its answer lost, is not paid twice.
+    """
+    if refund.method != PaymentMethod.CARD:
+        raise ValidationError(_("Card refunds are sent through the card processor."), code="card")
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("cooperative").get(pk=refund.order_id)
+        refund = Refund.objects.get(pk=refund.pk)
+        if refund.status == Refund.Status.SUCCEEDED:
+            raise ValidationError(_("This refund is already recorded."), code="done")
+        if refund.status == Refund.Status.FAILED:
+            if refund.amount_vnd > _refundable(order):
+                raise ValidationError(
+                    _("The order cannot take this refund any more: other refunds were made meanwhile."),
+                    code="amount",
+                )
+            attempt = _failures(refund)
+            Refund.objects.filter(pk=refund.pk, status=Refund.Status.FAILED).update(
+                status=Refund.Status.REQUESTED
+            )
+            record_event(
+                order=order,
+                kind="refund:requested",
+                actor=actor,
+                user=user,
+                amount_vnd=refund.amount_vnd,
+                refund=refund.pk,
+                retry=attempt,
+            )
+            ledger.ledger_post(
+                idempotency_key=f"refund:{refund.pk}:requested:{attempt}",
+                kind="refund_requested",
+                memo=order.number,
+                postings=[
+                    (ledger.cooperative_payable(order.cooperative), refund.amount_vnd),
+                    (ledger.refunds(), -refund.amount_vnd),
+                ],
+            )
+    return refund_send(refund=refund)
 
 
 @transaction.atomic

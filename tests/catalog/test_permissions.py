@@ -2,7 +2,7 @@
 
 Two cooperatives in two provinces (A in Hà Nội, B in Hải Phòng), each with its own
 staff, and two provincial alliances reviewing them. Every admin URL that reads or
-changes a page or an image is requested, GET and POST, by people who must be
+changes a page, an image, an order or the terms of sale is requested, GET and POST, by people who must be
 refused, and the whole catalogue is compared before and after, so a refusal that
 still changed something fails too. The same URLs on the user's own objects (and for
 an administrator on B's) are the positive controls: they prove the URLs are right
@@ -37,8 +37,10 @@ from wagtail.models import (
 )
 from wagtail.test.utils.form_data import querydict_from_html
 
-from catalog.models import CooperativePage, ProductPage
+from catalog.models import CooperativePage, CooperativeTerms, ProductPage
+from marketplace.models import Order, OrderEvent, Refund
 from tests import factories
+from tests.factories import marketplace as mf
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -49,9 +51,10 @@ def png_bytes(size=(24, 24)) -> bytes:
     return buffer.getvalue()
 
 
-def _side(cooperative, staff, product, draft, review, image):
+def _side(cooperative, staff, product, draft, review, image, order):
     cooperative = CooperativePage.objects.get(pk=cooperative.pk)
     return SimpleNamespace(
+        order=Order.objects.get(pk=order.pk),
         cooperative=cooperative,
         staff=staff,
         product=ProductPage.objects.get(pk=product.pk),
@@ -81,6 +84,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             hp_staff = factories.user(email="staff@lienminh-haiphong.example.org")
             factories.alliance(name="Liên minh HTX Hà Nội", provinces=["01"], staff=[hn_staff])
             factories.alliance(name="Liên minh HTX Hải Phòng", provinces=["31"], staff=[hp_staff])
+            buyer = factories.user(email="nguoimua@example.org")
             sides = {}
             for key, province in (("a", "01"), ("b", "31")):
                 staff = factories.user(email=f"staff-{key}@htx.example.org")
@@ -90,13 +94,15 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 product = factories.product(cooperative=cooperative, name=f"Sản phẩm {key.upper()}")
                 draft = factories.product(cooperative=cooperative, publish=False, user=staff)
                 review = factories.product(cooperative=cooperative, publish=False, submit=True, user=staff)
+                mf.terms(cooperative)
+                order = mf.purchase(buyer, [(product, 1)], method="cod").orders.get()
                 cooperative.refresh_from_db()
                 image = get_image_model().objects.create(
                     title=f"Ảnh {key.upper()}",
                     file=ImageFile(io.BytesIO(png_bytes()), name=f"{key}.png"),
                     collection=cooperative.collection,
                 )
-                sides[key] = _side(cooperative, staff, product, draft, review, image)
+                sides[key] = _side(cooperative, staff, product, draft, review, image, order)
             yield SimpleNamespace(
                 a=sides["a"],
                 b=sides["b"],
@@ -116,7 +122,15 @@ def _settings_for_world(world, settings):
     settings.PASSWORD_HASHERS = FAST_HASHER
     # Tests share the module's objects: undo whatever an earlier test's refresh_from_db() loaded.
     for side in (world.a, world.b):
-        for obj in (side.cooperative, side.product, side.draft, side.review, side.task_state, side.image):
+        for obj in (
+            side.cooperative,
+            side.product,
+            side.draft,
+            side.review,
+            side.task_state,
+            side.image,
+            side.order,
+        ):
             obj.refresh_from_db()
 
 
@@ -138,6 +152,16 @@ def snapshot():
         ),
         "collections": Collection.objects.count(),
         "restrictions": PageViewRestriction.objects.count(),
+        "orders": list(
+            Order.objects.order_by("pk").values_list("pk", "status", "payment_status", "cancel_reason")
+        ),
+        "order_events": OrderEvent.objects.count(),
+        "refunds": Refund.objects.count(),
+        "terms": list(
+            CooperativeTerms.objects.order_by("pk").values_list(
+                "pk", "bank_bin", "bank_account", "bank_account_name", "shipping", "cash_on_delivery"
+            )
+        ),
     }
 
 
@@ -353,9 +377,43 @@ IMAGE_CASES = [
     ),
 ]
 
+
+def _order_url(action=None):
+    def url(side):
+        if action is None:
+            return reverse("marketplace_order", args=[side.order.number])
+        return reverse("marketplace_order_action", args=[side.order.number, action])
+
+    return url
+
+
+# The marketplace's admin screens (marketplace/admin_orders.py, admin_terms.py): a COD order
+# placed with each cooperative, and its terms of sale.
+ORDER_CASES = [
+    Case("order page", _order_url(), methods=("get",)),
+    Case("order confirm", _order_url("confirm"), methods=("post",)),
+    Case(
+        "order cancel",
+        _order_url("cancel"),
+        methods=("post",),
+        post=lambda c, s, w: {"cancel-reason": "Hủy trái phép"},
+    ),
+    Case(
+        "order refund",
+        _order_url("refund"),
+        methods=("post",),
+        post=lambda c, s, w: {"refund-amount_vnd": "1000", "refund-reference": "FT1"},
+    ),
+    Case(
+        "terms of sale",
+        lambda side: reverse("marketplace_cooperative_terms", args=[side.cooperative.pk]),
+        post=lambda c, s, w: {"bank": "", "bank_account": "", "bank_account_name": "", "shipping": "pickup"},
+    ),
+]
+
 MATRIX = [
     pytest.param(case, method, id=f"{case}-{method}")
-    for case in PAGE_CASES + IMAGE_CASES
+    for case in PAGE_CASES + IMAGE_CASES + ORDER_CASES
     for method in case.methods
 ]
 
@@ -378,7 +436,8 @@ def test_cooperative_staff_are_refused_other_cooperatives_objects(client, world,
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "case", [pytest.param(c, id=str(c)) for c in PAGE_CASES + IMAGE_CASES if "get" in c.methods]
+    "case",
+    [pytest.param(c, id=str(c)) for c in PAGE_CASES + IMAGE_CASES + ORDER_CASES if "get" in c.methods],
 )
 def test_cooperative_staff_reach_their_own_objects(client, world, case):
     """Positive control: the same URL on A's own objects works for A's staff (or is refused
@@ -398,7 +457,7 @@ def test_cooperative_staff_reach_their_own_objects(client, world, case):
     "case",
     [
         pytest.param(c, id=str(c))
-        for c in PAGE_CASES + IMAGE_CASES
+        for c in PAGE_CASES + IMAGE_CASES + ORDER_CASES
         if "get" in c.methods and c.name != "move confirm"
     ],
 )
@@ -667,6 +726,7 @@ ALLIANCE_CASES = [
     ),
     Case("image edit", lambda side: reverse("wagtailimages:edit", args=[side.image.pk])),
     Case("image delete", lambda side: reverse("wagtailimages:delete", args=[side.image.pk])),
+    *ORDER_CASES,
 ]
 
 

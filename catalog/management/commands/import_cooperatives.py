@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = (
         "Create or update cooperatives (keyed on tax code) from a CSV or XLSX file with the columns "
         + ",".join(imports.COOPERATIVE_COLUMNS)
-        + ". Every row is checked first; nothing is imported if any row is bad, unless --skip-invalid."
+        + ", and optionally "
+        + ",".join(imports.COOPERATIVE_BANK_COLUMNS)
+        + " (the bank account buyers' VietQR transfers go to). Every row is checked first; nothing is imported if any row is bad, unless --skip-invalid."
     )
 
     def add_arguments(self, parser):
