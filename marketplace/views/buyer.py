@@ -21,6 +21,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import verified_email_required
@@ -213,7 +214,11 @@ def _after_checkout(request, purchase: Purchase):
     orders = order_selectors.purchase_orders(purchase)
     messages.success(
         request,
-        _("Thank you. Your purchase %(code)s is placed: %(count)s order(s), %(total)s in all.")
+        ngettext(
+            "Thank you. Your purchase %(code)s is placed: %(count)s order, %(total)s.",
+            "Thank you. Your purchase %(code)s is placed: %(count)s orders, %(total)s in all.",
+            len(orders),
+        )
         % {"code": purchase.payment_code, "count": len(orders), "total": vnd(purchase.total_vnd)},
     )
     if purchase.payment_method == PaymentMethod.COD:

@@ -10,6 +10,10 @@
     var button = document.getElementById("card-submit");
     var message = document.getElementById("card-errors");
     var stripe = window.Stripe(form.dataset.publishableKey);
+    if (typeof stripe.confirmPayment !== "function") {
+      message.textContent = form.dataset.unsupportedLabel || "";
+      return;
+    }
     var elements = stripe.elements({ clientSecret: form.dataset.clientSecret, locale: document.documentElement.lang || "auto" });
     elements.create("payment").mount("#payment-element");
     button.disabled = false;

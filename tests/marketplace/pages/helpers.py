@@ -8,7 +8,8 @@ from catalog.models import Ward
 
 def shipping_post(*, method: str = "vietqr", province: str = "01", **fields) -> dict:
     """What the checkout form posts for a valid Hà Nội address."""
-    ward = Ward.objects.filter(province_id=province).order_by("code").first()
+    wards = Ward.objects.order_by("code")
+    ward = wards.filter(province_id=province).first() or wards.filter(province_id="01").first()
     return {
         "name": "Nguyễn Thị Lan",
         "phone": "0912 345 678",
