@@ -7,6 +7,7 @@ is asked of marketplace/permissions.py by the views; these only read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +19,8 @@ from catalog.models import Province, Ward
 from marketplace.models import Order, OrderEvent, OrderLine, Purchase
 
 ORDERS_PER_PAGE = 20
+ORDER_NUMBER = re.compile(r"[0-9A-Za-z-]{1,20}")
+PROVINCE_CODE = re.compile(r"[0-9]{2}")
 
 
 def buyer_orders(user) -> QuerySet[Order]:
@@ -32,7 +35,9 @@ def buyer_orders(user) -> QuerySet[Order]:
 
 def order_by_number(number: str) -> Order | None:
     """One order with everything its page shows: cooperative, purchase and address, lines, events."""
-    if not isinstance(number, str) or len(number) > Order._meta.get_field("number").max_length:
+    # Order numbers are "<payment code>-<n>": anything else (a NUL byte, which PostgreSQL refuses
+    # outright, or an overlong string) cannot name an order and is not sent to the database.
+    if not isinstance(number, str) or not ORDER_NUMBER.fullmatch(number):
         return None
     return (
         Order.objects.filter(number=number)
@@ -149,6 +154,7 @@ def province_choices() -> list[tuple[str, str]]:
 
 def ward_choices(province_code) -> list[tuple[str, str]]:
     """The wards and communes of one province, by name (none for no or an unknown province)."""
-    if not isinstance(province_code, str) or not province_code or len(province_code) > 2:
+    # Province codes are two digits; anything else (a NUL byte included) names no province.
+    if not isinstance(province_code, str) or not PROVINCE_CODE.fullmatch(province_code):
         return []
     return list(Ward.objects.filter(province_id=province_code).order_by("name").values_list("code", "name"))

@@ -263,8 +263,6 @@ def checkout(request):
                     form.add_error(None, _("Some products ran out while you were checking out."))
                 except ValidationError as error:
                     _put_on_form(form, error)
-                except PermissionDenied:
-                    raise
                 else:
                     return _after_checkout(request, purchase)
             # The cart as it is now (a failed checkout changed nothing).

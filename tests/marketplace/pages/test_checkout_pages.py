@@ -1,10 +1,14 @@
 """The checkout page: address with the 2025 places, payment methods offered or explained, the outcomes."""
 
+import dataclasses
+
 import pytest
+from django.core.exceptions import ValidationError
 
 from catalog import services as catalog_services
 from catalog.models import ProductInventory, Ward
 from marketplace.models import CartLine, Order, Purchase
+from marketplace.services import checkout
 from tests import factories
 from tests.factories import marketplace as mf
 from tests.marketplace.pages.helpers import shipping_post, url
@@ -159,6 +163,9 @@ def test_the_submit_button_is_guarded_against_double_clicks(buyer_client, buyer,
     "fields",
     [
         {"name": "x" * 500},
+        {"name": "Lan\x00"},
+        {"address": "12\x00 Hàng Bạc"},
+        {"province": "0\x00"},
         {"name": ""},
         {"phone": "12345"},
         {"phone": "0" * 300},
@@ -195,3 +202,23 @@ def test_the_chosen_provinces_wards_are_offered_after_an_error(buyer_client, buy
     ward = Ward.objects.filter(province_id="79").order_by("name").first()
     html = buyer_client.post(url("checkout"), shipping_post(province="79", name="")).content.decode()
     assert f'<option value="{ward.code}"' in html
+
+
+@pytest.mark.parametrize(
+    "shipping",
+    [{"name": "Lan\x00"}, {"address": "12\x00"}, {"province": "0\x00"}, {"ward": "0\x00"}],
+)
+def test_checkout_service_refuses_nul_bytes_before_the_database(buyer, shop, shipping):
+    cart = mf.cart(buyer, [(shop.honey, 1)])
+    address = dataclasses.replace(mf.address(), **shipping)
+    data = checkout.CheckoutData(payment_method="vietqr", shipping=address)
+    with pytest.raises(ValidationError):
+        checkout.checkout(buyer=buyer, cart=cart, data=data)
+    with pytest.raises(ValidationError) as raised:
+        checkout.checkout(
+            buyer=buyer,
+            cart=cart,
+            data=checkout.CheckoutData(payment_method="vietqr", shipping=mf.address(), note="a\x00b"),
+        )
+    assert "note" in raised.value.message_dict
+    assert not Purchase.objects.exists()

@@ -270,7 +270,7 @@ def test_buyer_only_pages_send_anonymous_visitors_to_log_in(client, name):
     assert "/accounts/login/" in response.url
 
 
-@pytest.mark.parametrize("number", ["X" * 500, "HTX0000000-9", "../../etc", "%00"])
+@pytest.mark.parametrize("number", ["X" * 500, "HTX0000000-9", "../../etc", "%00", "HTX%00-1", "HTX\u00e9-1"])
 def test_unknown_or_odd_order_numbers_are_404(buyer_client, number):
     assert buyer_client.get(f"/don-hang/{number}/").status_code == 404
     assert buyer_client.post(f"/don-hang/{number}/huy/", {"confirm": "yes"}).status_code == 404
