@@ -226,3 +226,40 @@ def cart_count(cart: Cart | None) -> int:
     if cart is None or cart.pk is None:
         return 0
     return CartLine.objects.filter(cart=cart).count()
+
+
+def user_cart(user) -> Cart | None:
+    """The signed-in user's cart, if they have one (no row is made just to look)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Cart.objects.filter(user=user).first()
+
+
+def visitor_cart(cart_id) -> Cart | None:
+    """An anonymous visitor's cart by the id kept in their session; never a signed-in user's cart."""
+    if isinstance(cart_id, bool) or not isinstance(cart_id, int):
+        return None
+    return Cart.objects.filter(pk=cart_id, user__isnull=True).first()
+
+
+def header_cart_count(*, user=None, visitor_cart_id=None) -> int:
+    """Lines in the cart the site header shows: one query, none when there is no cart to count."""
+    if user is not None and user.is_authenticated:
+        return CartLine.objects.filter(cart__user=user).count()
+    if isinstance(visitor_cart_id, int) and not isinstance(visitor_cart_id, bool):
+        return CartLine.objects.filter(cart_id=visitor_cart_id, cart__user__isnull=True).count()
+    return 0
+
+
+def cart_line(cart: Cart | None, line_id: int) -> CartLine | None:
+    """One line of this cart (None for a line of any other cart)."""
+    if cart is None or cart.pk is None:
+        return None
+    return CartLine.objects.filter(cart=cart, pk=line_id).select_related("product").first()
+
+
+def cart_line_ids(cart: Cart | None, line_ids) -> set[int]:
+    """Which of these line ids belong to this cart."""
+    if cart is None or cart.pk is None:
+        return set()
+    return set(CartLine.objects.filter(cart=cart, pk__in=list(line_ids)).values_list("pk", flat=True))

@@ -152,3 +152,9 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
             mine.save(update_fields=["quantity", "seen_unit_price_vnd"])
     source.delete()
     return target
+
+
+@transaction.atomic
+def cart_create_for_visitor() -> Cart:
+    """A cart for an anonymous visitor; the views keep its id in the visitor's session."""
+    return Cart.objects.create(user=None)

@@ -76,19 +76,21 @@ def normalise_phone(phone: str) -> str:
 def _check_address(shipping: ShippingAddress) -> _Address:
     errors: dict[str, str] = {}
     name, address = (shipping.name or "").strip(), (shipping.address or "").strip()
-    if not name or len(name) > 120:
+    if not name or len(name) > 120 or "\x00" in name:
         errors["name"] = _("Enter the recipient's name (at most 120 characters).")
     phone = normalise_phone(shipping.phone)
     if not PHONE.match(phone):
         errors["phone"] = _("Enter a Vietnamese phone number, e.g. 0912 345 678.")
-    if not address or len(address) > 255:
+    if not address or len(address) > 255 or "\x00" in address:
         errors["address"] = _("Enter the house number and street (at most 255 characters).")
-    province = Province.objects.filter(pk=str(shipping.province or "")[:2]).first()
+    # Place codes are digits; anything else (a NUL byte, which PostgreSQL refuses) names no place.
+    province_code, ward_code = str(shipping.province or "")[:2], str(shipping.ward or "")[:5]
+    province = Province.objects.filter(pk=province_code).first() if province_code.isdigit() else None
     ward = None
     if province is None:
         errors["province"] = _("Choose a province.")
     else:
-        ward = Ward.objects.filter(pk=str(shipping.ward or "")[:5], province=province).first()
+        ward = Ward.objects.filter(pk=ward_code, province=province).first() if ward_code.isdigit() else None
         if ward is None:
             errors["ward"] = _("Choose a ward or commune of this province.")
     if errors:
@@ -190,6 +192,8 @@ def checkout(*, buyer, cart: Cart, data: CheckoutData) -> Purchase:
     note = (data.note or "").strip()
     if len(note) > 1000:
         raise ValidationError({"note": _("The note is too long (at most 1000 characters).")}, code="note")
+    if "\x00" in note:
+        raise ValidationError({"note": _("The note holds a character that cannot be saved.")}, code="note")
     # Lock the cart so two checkouts of the same cart (a double click) cannot both succeed.
     Cart.objects.select_for_update().filter(pk=cart.pk).first()
     view = cart_view(cart)

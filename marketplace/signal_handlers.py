@@ -1,0 +1,13 @@
+"""Framework plumbing: at sign-in, a visitor's cart is merged into the user's own (connected in apps.py)."""
+
+from django.contrib.auth.signals import user_logged_in
+
+from marketplace.cart_session import merge_visitor_cart
+
+
+def merge_cart_at_login(sender, request, user, **kwargs) -> None:
+    merge_visitor_cart(request, user)
+
+
+def connect() -> None:
+    user_logged_in.connect(merge_cart_at_login, dispatch_uid="marketplace.merge_cart_at_login")
