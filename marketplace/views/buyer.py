@@ -37,6 +37,7 @@ from marketplace.services import carts
 from marketplace.services import checkout as checkout_service
 from marketplace.services.orders import StatusChange, order_change_status
 from marketplace.services.payments import purchase_card_paid, purchase_start_card_payment
+from marketplace.views.dev_card import local_stand_in
 from marketplace.views.transfers import awaits_transfer, transfer_for
 
 S = Order.Status
@@ -302,6 +303,8 @@ def _card_page(request, order, orders, *, intent=None, error="", status=200):
             "return_url": request.build_absolute_uri(
                 reverse("marketplace:card_return", kwargs={"number": order.number})
             ),
+            # Development and tests against localstripe only (marketplace/views/dev_card.py).
+            "dev_card_confirm_url": reverse("dev_card_confirm") if local_stand_in() else "",
         },
         status=status,
     )

@@ -19,6 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.marketplace import stripe_helpers
+from tests.marketplace.stripe_helpers import start_localstripe, stop_localstripe
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -84,10 +87,32 @@ def site_env():
         "EMAIL_URL": "consolemail://",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
+    # Card payments against localstripe on 127.0.0.1, when it is installed (`make localstripe`).
+    try:
+        card_processor, localstripe_url = start_localstripe(tmp / "localstripe.log")
+    except RuntimeError as error:
+        card_processor, localstripe_url, localstripe_error = None, None, str(error)
+    else:
+        localstripe_error = ""
+        env |= {
+            "STRIPE_SECRET_KEY": stripe_helpers.SECRET_KEY,
+            "STRIPE_PUBLISHABLE_KEY": stripe_helpers.PUBLISHABLE_KEY,
+            "STRIPE_WEBHOOK_SECRET": stripe_helpers.WEBHOOK_SECRET,
+            "STRIPE_API_BASE": localstripe_url,
+            "STRIPE_JS_URL": f"{localstripe_url}/js.stripe.com/v3/",
+        }
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "load_demo_data"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    yield {"env": env, "manage": manage, "tmp": tmp}
+    yield {
+        "env": env,
+        "manage": manage,
+        "tmp": tmp,
+        "localstripe": localstripe_url,
+        "localstripe_error": localstripe_error,
+    }
+    if card_processor is not None:
+        stop_localstripe(card_processor)
     drop()
     shutil.rmtree(tmp, ignore_errors=True)
 
@@ -113,6 +138,13 @@ def live_site(site_env):
     else:
         server.terminate()
         raise RuntimeError(f"server did not start: {server.stderr.read().decode()[-2000:]}")
+    if site_env["localstripe"]:
+        stripe_helpers.register_webhook(
+            site_env["localstripe"],
+            url=f"{base_url}/payments/stripe/webhook/",
+            secret=stripe_helpers.WEBHOOK_SECRET,
+            name="e2e",
+        )
     yield base_url
     server.terminate()
     server.wait(timeout=10)
