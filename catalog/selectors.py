@@ -53,9 +53,12 @@ def with_valid_stars(queryset):
     return queryset.annotate(valid_stars=Subquery(best_valid))
 
 
-def public_products():
-    """Published products of verified, published cooperatives, ready for cards and lists."""
-    return with_valid_stars(
+def listed_products():
+    """Published products of verified, published cooperatives: the filter alone, nothing loaded with it.
+
+    For checks ("is this still on sale?") that must agree with `public_products` and stay cheap.
+    """
+    return (
         ProductPage.objects.live()
         .public()
         .filter(
@@ -63,6 +66,13 @@ def public_products():
             cooperative__live=True,
             cooperative__verification=CooperativePage.Verification.VERIFIED,
         )
+    )
+
+
+def public_products():
+    """Published products of verified, published cooperatives, ready for cards and lists."""
+    return with_valid_stars(
+        listed_products()
         .select_related(
             "cooperative",
             "cooperative__province",

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from catalog.models import ProductPage, WholesaleTier
-from catalog.selectors import public_products
+from catalog.models import ProductPage
+from catalog.selectors import listed_products
 from marketplace import pricing
 from marketplace.models import Cart, CartLine
-from marketplace.selectors.carts import product_tiers, quantity_problems
+from marketplace.selectors.carts import quantity_problems, tiers_by_product
 
 MAX_LINES = 100
 
@@ -32,12 +31,12 @@ def _check_quantity(quantity) -> int:
 
 
 def _fresh_product(product_id: int) -> ProductPage | None:
+    """The product as it is on sale now, with only what pricing and the quantity rules read."""
     return (
-        public_products()
+        listed_products()
         .filter(pk=product_id)
-        .prefetch_related(
-            Prefetch("wholesale_tiers", queryset=WholesaleTier.objects.order_by("min_quantity"))
-        )
+        .select_related("inventory")
+        .only("price_vnd", "min_order_qty", "unit", "inventory__stock", "inventory__monthly_capacity")
         .first()
     )
 
@@ -48,7 +47,9 @@ def _price_and_check(product_id: int, quantity: int) -> int:
     if problems:
         raise ValidationError({"quantity": problems}, code="rules")
     return pricing.unit_price(
-        quantity=quantity, list_price_vnd=product.price_vnd, tiers=product_tiers(product)
+        quantity=quantity,
+        list_price_vnd=product.price_vnd,
+        tiers=tiers_by_product([product_id]).get(product_id, []),
     )
 
 
@@ -69,10 +70,12 @@ def cart_for_user(*, user) -> Cart:
 def cart_add(*, cart: Cart, product: ProductPage, quantity: int) -> CartLine:
     """Add `quantity` units of `product` (to the line already there, if any)."""
     _check_quantity(quantity)
-    line = CartLine.objects.select_for_update().filter(cart=cart, product=product).first()
+    # All the cart's lines at once (at most MAX_LINES): the one for this product, and how many there are.
+    lines = list(CartLine.objects.select_for_update().filter(cart=cart).order_by())
+    line = next((line for line in lines if line.product_id == product.pk), None)
     total = quantity + (line.quantity if line else 0)
     _check_quantity(total)
-    if line is None and CartLine.objects.filter(cart=cart).count() >= MAX_LINES:
+    if line is None and len(lines) >= MAX_LINES:
         raise ValidationError(
             _("A cart holds at most %(count)s products.") % {"count": MAX_LINES}, code="too_many_lines"
         )
