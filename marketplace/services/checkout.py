@@ -220,7 +220,7 @@ def checkout(*, buyer, cart: Cart, data: CheckoutData) -> Purchase:
         raise ValidationError({"note": _("The note is too long (at most 1000 characters).")}, code="note")
     # Lock the cart so two checkouts of the same cart (a double click) cannot both succeed.
     Cart.objects.select_for_update().filter(pk=cart.pk).first()
-    view = cart_view(cart)
+    view = cart_view(cart, lean=True)
     _check_cart(view)
     method = _check_method(data.payment_method, view)
 

@@ -82,7 +82,7 @@ def test_stock_tracking_switched_on_during_checkout_is_recorded_on_the_order(thr
     cart = mf.cart(buyer, [(product, 2)])
     as_read = cart_view(cart)
     catalog_services.product_set_stock(product=product, stock=10)
-    monkeypatch.setattr(checkout, "cart_view", lambda _cart: as_read)
+    monkeypatch.setattr(checkout, "cart_view", lambda _cart, **_options: as_read)
 
     order = checkout.checkout(
         buyer=buyer, cart=cart, data=checkout.CheckoutData(payment_method="vietqr", shipping=mf.address())
