@@ -12,12 +12,25 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from catalog.models import ProductPage
-from catalog.selectors import listed_products
+from catalog.selectors import listed_among
 from marketplace import pricing
 from marketplace.models import Cart, CartLine
 from marketplace.selectors.carts import quantity_problems, tiers_by_product
 
 MAX_LINES = 100
+# What pricing, the quantity rules and `listed_among` read of a product.
+PRICING_FIELDS = [
+    "price_vnd",
+    "min_order_qty",
+    "unit",
+    "live",
+    "path",
+    "archived_at",
+    "cooperative__live",
+    "cooperative__verification",
+    "inventory__stock",
+    "inventory__monthly_capacity",
+]
 
 
 def _check_quantity(quantity) -> int:
@@ -31,14 +44,14 @@ def _check_quantity(quantity) -> int:
 
 
 def _fresh_product(product_id: int) -> ProductPage | None:
-    """The product as it is on sale now, with only what pricing and the quantity rules read."""
-    return (
-        listed_products()
-        .filter(pk=product_id)
-        .select_related("inventory")
-        .only("price_vnd", "min_order_qty", "unit", "inventory__stock", "inventory__monthly_capacity")
+    """The product if it is on sale now, with only what pricing and the quantity rules read."""
+    product = (
+        ProductPage.objects.filter(pk=product_id)
+        .select_related("cooperative", "inventory")
+        .only(*PRICING_FIELDS)
         .first()
     )
+    return product if product is not None and listed_among([product]) else None
 
 
 def _price_and_check(product_id: int, quantity: int) -> int:
