@@ -35,7 +35,7 @@ def is_working_database(url: str) -> bool:
 
 
 def bench_url(*, sqlite_file: str, postgres_suffix: str, command: str) -> str:
-    """A database next to yours: bench-data/<sqlite_file>, or `<name>_<postgres_suffix>` on the same server."""
+    """A database beside yours: bench-data/<sqlite_file>, or `<name>_<postgres_suffix>` on its server."""
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         path = Path(settings.BASE_DIR) / "bench-data" / sqlite_file

@@ -1,4 +1,4 @@
-"""`manage.py bench_checkout [--purchases N] [--concurrency C] [--json] [--keep]`: checkout under load.
+"""`manage.py bench_checkout [--purchases N] [--concurrency C] [--processes] [--json] [--keep]`.
 
 It never touches the database you work in. Each run starts from a fresh database of its own
 (bench-data/checkout.sqlite3 on SQLite, `<name>_bench_checkout` on the PostgreSQL server of
@@ -12,13 +12,15 @@ through the services, and then runs two workloads, each buyer a thread with its 
 - throughput: N purchases (default 2,000) of three-line carts, one line from each cooperative,
   by C concurrent buyers (default 8). A purchase is three `cart_add` and a `checkout`, paid by
   cash on delivery or VietQR transfer. p50/p95 time the checkout call alone; purchases per second
-  count the whole purchase, from the first thread's start to the last one's end.
+  count the whole purchase, from the first thread's start to the last one's end. Python's threads
+  share one core; `--processes` makes each buyer a process instead, as a server's workers are.
 
 Emails go to the in-memory backend and DEBUG is off, as in production. The figures depend on the
 machine and on what else it runs; the README records ours.
 """
 
 import json
+import multiprocessing
 import os
 import random
 import subprocess
@@ -26,13 +28,15 @@ import sys
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -85,6 +89,12 @@ class Command(BaseCommand):
             "--concurrency", type=int, default=THROUGHPUT_BUYERS, metavar="C", help="Default 8."
         )
         parser.add_argument("--seed", type=int, default=2026, help="Seed of the carts (default 2026).")
+        parser.add_argument(
+            "--processes",
+            action="store_true",
+            help="Throughput buyers are processes, not threads: Python then uses every core, as a "
+            "server's worker processes do (the race always uses threads).",
+        )
         parser.add_argument("--json", action="store_true", help="Print one JSON object, nothing else.")
         parser.add_argument(
             "--keep", action="store_true", help="Keep the benchmark database afterwards (to look at it)."
@@ -111,6 +121,9 @@ class Command(BaseCommand):
         )
         if is_working_database(url):
             raise CommandError("The benchmark database must not be the database you work in.")
+        if "bench" not in urlsplit(url).path.rsplit("/", 1)[-1]:
+            # It is dropped: a mistyped URL must not take real data with it.
+            raise CommandError("The benchmark database's name must contain 'bench'.")
         self.stderr.write(f"Benchmark database: {display(url)} (created afresh)")
         drop_database(url)
         if is_postgres(url):
@@ -123,6 +136,7 @@ class Command(BaseCommand):
             f"--purchases={options['purchases']}",
             f"--concurrency={options['concurrency']}",
             f"--seed={options['seed']}",
+            *(["--processes"] if options["processes"] else []),
         ]
         try:
             # Only the JSON comes back on stdout; progress goes straight to stderr.
@@ -161,6 +175,7 @@ class Command(BaseCommand):
                 purchases=options["purchases"],
                 concurrency=options["concurrency"],
                 seed=options["seed"],
+                processes=options["processes"],
             )
         return {
             "database": f"{connection.vendor} {server_version()}",
@@ -174,15 +189,15 @@ class Command(BaseCommand):
 # --- the shop --------------------------------------------------------------------------------------
 
 
+@dataclass
 class World:
     """What the workloads buy from and who buys: built once per run."""
 
-    def __init__(self, *, cooperatives, products, race_product, buyers, address):
-        self.cooperatives = cooperatives
-        self.products = products  # per cooperative, the products the throughput buys
-        self.race_product = race_product
-        self.buyers = buyers
-        self.address = address
+    cooperatives: list
+    products: list[list]  # per cooperative, the products the throughput buys
+    race_product: object
+    buyers: list
+    address: ShippingAddress
 
 
 def _buyer(n: int):
@@ -339,45 +354,90 @@ def count_queries(world: World) -> dict:
     return {"queries_per_cart_add": round(len(filling) / 3, 1), "queries_per_checkout": len(paying)}
 
 
-def run_throughput(world: World, *, purchases: int, concurrency: int, seed: int) -> dict:
-    """`purchases` purchases shared by `concurrency` buyer threads, each one after the other."""
+def _shop(world: World, *, buyer, purchases: int, seed: int) -> tuple[list[float], Counter]:
+    """One buyer's purchases, one after the other: checkout milliseconds, and failures by kind."""
+    rng, timings, failed = random.Random(seed), [], Counter()
+    cart = cart_for_user(user=buyer)
+    for _ in range(purchases):
+        try:
+            _fill(cart, world, rng)
+            data = CheckoutData(payment_method=_method(rng), shipping=world.address)
+            started = time.perf_counter()
+            checkout(buyer=buyer, cart=cart, data=data)
+            timings.append((time.perf_counter() - started) * 1000)
+        except Exception as error:
+            failed[type(error).__name__] += 1
+            if sum(failed.values()) <= 3:
+                sys.stderr.write(f"purchase error: {error!r}\n")
+            for line in CartLine.objects.filter(cart=cart):
+                cart_remove(line=line)
+    return timings, failed
+
+
+def _in_processes(work, arguments) -> tuple[float, list, float]:
+    """Like `_in_threads`, one forked process per argument: (wall seconds, results, CPU seconds of all)."""
+    context = multiprocessing.get_context("fork")
+    start, results = context.Barrier(len(arguments) + 1), context.Queue()
+    connections.close_all()  # each child opens its own
+
+    def run(argument):
+        try:
+            start.wait()
+            cpu = time.process_time()
+            result = work(argument)
+            results.put((result, time.process_time() - cpu))
+        finally:
+            connections.close_all()
+
+    children = [context.Process(target=run, args=(argument,)) for argument in arguments]
+    for child in children:
+        child.start()
+    start.wait()
+    began = time.perf_counter()
+    done = [results.get() for _ in children]
+    seconds = time.perf_counter() - began
+    for child in children:
+        child.join()
+    return seconds, [result for result, _cpu in done], sum(cpu for _result, cpu in done)
+
+
+def run_throughput(world: World, *, purchases: int, concurrency: int, seed: int, processes: bool) -> dict:
+    """`purchases` purchases shared by `concurrency` buyers (threads or processes), one after another."""
     shares = [purchases // concurrency + (i < purchases % concurrency) for i in range(concurrency)]
-    timings: list[float] = []
-    failures: Counter = Counter()
-    lock = threading.Lock()
-    # The race's buyers are done; reuse them when asked for more threads than throughput buyers.
+    # The race's buyers are done; reuse them when asked for more buyers than throughput buyers.
     buyers = (world.buyers * (concurrency // len(world.buyers) + 1))[:concurrency]
 
     def shop(i):
-        buyer, rng, mine, failed = buyers[i], random.Random(seed + i), [], Counter()
-        cart = cart_for_user(user=buyer)
-        for _ in range(shares[i]):
-            try:
-                _fill(cart, world, rng)
-                data = CheckoutData(payment_method=_method(rng), shipping=world.address)
-                started = time.perf_counter()
-                checkout(buyer=buyer, cart=cart, data=data)
-                mine.append((time.perf_counter() - started) * 1000)
-            except Exception as error:
-                failed[type(error).__name__] += 1
-                if sum(failed.values()) <= 3:
-                    sys.stderr.write(f"purchase error: {error!r}\n")
-                for line in CartLine.objects.filter(cart=cart):
-                    cart_remove(line=line)
-        with lock:
-            timings.extend(mine)
-            failures.update(failed)
+        return _shop(world, buyer=buyers[i], purchases=shares[i], seed=seed + i)
 
-    seconds = _in_threads(shop, list(range(concurrency)))
+    if processes:
+        seconds, results, cpu = _in_processes(shop, list(range(concurrency)))
+    else:
+        results, lock = [], threading.Lock()
+
+        def shop_and_keep(i):
+            result = shop(i)
+            with lock:
+                results.append(result)
+
+        cpu = time.process_time()
+        seconds = _in_threads(shop_and_keep, list(range(concurrency)))
+        cpu = time.process_time() - cpu
+    timings = [ms for mine, _failed in results for ms in mine]
+    failures = sum((failed for _mine, failed in results), Counter())
     return {
         "purchases": len(timings),
         "purchases_per_s": round(len(timings) / seconds, 1),
         "p50_ms": percentile(timings, 50) if timings else None,
         "p95_ms": percentile(timings, 95) if timings else None,
         "concurrency": concurrency,
+        "buyers_are": "processes" if processes else "threads",
         "seconds": round(seconds, 1),
         "max_ms": round(max(timings), 1) if timings else None,
         "purchase_errors": dict(failures),
+        # The benchmark's own CPU per purchase (not the database server's). Threads share one core
+        # (Python's GIL), so with threads 1000 / this bounds purchases_per_s.
+        "cpu_ms_per_purchase": round(cpu * 1000 / len(timings), 1) if timings else None,
     }
 
 
@@ -396,9 +456,11 @@ def _report(figures: dict) -> str:
             f"  race, {RACE_BUYERS} buyers for {RACE_UNITS} units: {race['orders']} orders, "
             f"{race['out_of_stock']} out of stock, {race['oversold']} oversold, {race['errors']} errors"
             f" ({'exact' if exact else 'NOT exact'})",
-            f"  {figures['purchases']} purchases by {figures['concurrency']} buyers in {figures['seconds']} s: "
-            f"{figures['purchases_per_s']} purchases/s; checkout p50 {figures['p50_ms']} ms, "
-            f"p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms",
-            f"  queries: {figures['queries_per_cart_add']} per cart_add, {figures['queries_per_checkout']} per checkout",
+            f"  {figures['purchases']} purchases by {figures['concurrency']} {figures['buyers_are']} "
+            f"in {figures['seconds']} s: {figures['purchases_per_s']} purchases/s; checkout "
+            f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms",
+            f"  queries: {figures['queries_per_cart_add']} per cart_add, "
+            f"{figures['queries_per_checkout']} per checkout; "
+            f"{figures['cpu_ms_per_purchase']} ms of this process's CPU per purchase",
         ]
     )
