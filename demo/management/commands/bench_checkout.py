@@ -121,9 +121,9 @@ class Command(BaseCommand):
         )
         if is_working_database(url):
             raise CommandError("The benchmark database must not be the database you work in.")
-        if "bench" not in urlsplit(url).path.rsplit("/", 1)[-1]:
+        if "bench" not in urlsplit(url).path:
             # It is dropped: a mistyped URL must not take real data with it.
-            raise CommandError("The benchmark database's name must contain 'bench'.")
+            raise CommandError("The benchmark database's name or folder must contain 'bench'.")
         self.stderr.write(f"Benchmark database: {display(url)} (created afresh)")
         drop_database(url)
         if is_postgres(url):
@@ -461,6 +461,6 @@ def _report(figures: dict) -> str:
             f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms",
             f"  queries: {figures['queries_per_cart_add']} per cart_add, "
             f"{figures['queries_per_checkout']} per checkout; "
-            f"{figures['cpu_ms_per_purchase']} ms of this process's CPU per purchase",
+            f"{figures['cpu_ms_per_purchase']} ms of the benchmark's own CPU per purchase",
         ]
     )
