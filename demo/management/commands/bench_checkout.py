@@ -33,17 +33,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from accounts.services import email_mark_verified
 from catalog import services as catalog_services
 from catalog.models import Category, ProductInventory, Ward
 from catalog.places import resolve_province
+from demo.accounts import demo_user
 from demo.benchmarks import (
     bench_url,
     display,
@@ -55,6 +54,7 @@ from demo.benchmarks import (
     percentile,
     server_version,
 )
+from demo.result import DemoResult
 from marketplace.models import CartLine, OrderLine
 from marketplace.services.carts import cart_add, cart_for_user, cart_remove
 from marketplace.services.checkout import CheckoutData, OutOfStock, ShippingAddress, checkout
@@ -200,10 +200,9 @@ class World:
     address: ShippingAddress
 
 
-def _buyer(n: int):
-    user = get_user_model().objects.create_user(email=f"buyer{n:03d}@bench.coop.vn")
-    email_mark_verified(user=user)
-    return user
+def _user(email: str):
+    """A verified user, made as every demo account is (demo/accounts.py)."""
+    return demo_user(DemoResult(), email=email)
 
 
 def build_world() -> World:
@@ -219,7 +218,7 @@ def build_world() -> World:
         catalog_services.cooperative_terms_set(
             cooperative=cooperative, data=catalog_services.TermsData(**BANK, **shipping)
         )
-        staff = get_user_model().objects.create_user(email=f"staff{index}@bench.coop.vn")
+        staff = _user(f"staff{index}@bench.coop.vn")
         catalog_services.cooperative_add_staff(cooperative=cooperative, user=staff)
         cooperatives.append(cooperative)
         products.append(
@@ -256,7 +255,7 @@ def build_world() -> World:
     address = ShippingAddress(
         name="Nguyễn Thị Lan", phone="0912 345 678", province="01", ward=ward.code, address="12 Hàng Bạc"
     )
-    buyers = [_buyer(n) for n in range(THROUGHPUT_BUYERS + RACE_BUYERS)]
+    buyers = [_user(f"buyer{n:03d}@bench.coop.vn") for n in range(THROUGHPUT_BUYERS + RACE_BUYERS)]
     return World(
         cooperatives=cooperatives,
         products=products,
