@@ -265,8 +265,8 @@ def _move(order: Order, move: str, *, story: Story, players: _Players, number: i
         order_change_status(order=order, user=staff, change=StatusChange(to="confirmed"))
     elif move == "shipped":
         pickup = order.shipping_method == CooperativeTerms.Shipping.PICKUP
-        carrier = "" if pickup else CARRIERS[(order.pk + number) % len(CARRIERS)]
-        tracking = "" if pickup else f"{carrier[:2].upper()}{order.pk:06d}{number:03d}VN"
+        carrier, prefix = ("", "") if pickup else CARRIERS[(order.pk + number) % len(CARRIERS)]
+        tracking = f"{prefix}{order.pk * 7919 + number:09d}VN" if prefix else ""
         change = StatusChange(to="shipped", carrier=carrier, tracking_number=tracking)
         order_change_status(order=order, user=staff, change=change)
     elif move == "delivered":

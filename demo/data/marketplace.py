@@ -51,7 +51,13 @@ SHOP_SHIPPING = {
 }
 NO_CASH_ON_DELIVERY = {DA_LAT}
 
-CARRIERS = ("Viettel Post", "Giao Hàng Nhanh", "Giao Hàng Tiết Kiệm", "VNPost")
+# Carriers, with how their tracking numbers begin.
+CARRIERS = (
+    ("Viettel Post", "VTP"),
+    ("Giao Hàng Nhanh", "GHN"),
+    ("Giao Hàng Tiết Kiệm", "S"),
+    ("VNPost", "EE"),
+)
 ADDRESSES = {
     BUYER.email: ("Trần Thị Mai", "0912 345 678", "01", "Hoàn Kiếm", "35 Hàng Bông"),
     NAM.email: ("Hoàng Văn Nam", "0987 654 321", "01", "Cầu Giấy", "Ngõ 12 Trần Thái Tông, số 8"),

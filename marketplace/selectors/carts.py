@@ -36,10 +36,6 @@ def shipping_rule(terms: CooperativeTerms) -> pricing.ShippingRule:
     return pricing.ShippingRule(pricing.ShippingMethod.FLAT, terms.shipping_fee_vnd)
 
 
-def product_tiers(product: ProductPage) -> list[pricing.Tier]:
-    return [pricing.Tier(t.min_quantity, t.unit_price_vnd) for t in product.wholesale_tiers.all()]
-
-
 def tiers_by_product(product_ids) -> dict[int, list[pricing.Tier]]:
     """The wholesale tiers of these products, in one query (lighter than prefetching the models)."""
     tiers: dict[int, list[pricing.Tier]] = {}
