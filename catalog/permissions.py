@@ -132,6 +132,23 @@ def cooperative_staff_users(cooperative):
     )
 
 
+def cooperatives_staff_emails(cooperatives) -> dict[int, list[str]]:
+    """The email addresses of each cooperative's active staff (as `cooperative_staff_users`), by
+    cooperative id, in one query for any number of cooperatives."""
+    by_group = {c.staff_group_id: c.pk for c in cooperatives if c.staff_group_id is not None}
+    emails: dict[int, list[str]] = {pk: [] for pk in by_group.values()}
+    memberships = (
+        get_user_model()
+        .groups.through.objects.filter(group_id__in=list(by_group), user__is_active=True)
+        .exclude(user__email="")
+        .order_by("user__email")
+        .values_list("group_id", "user__email")
+    )
+    for group_id, email in memberships:
+        emails[by_group[group_id]].append(email)
+    return emails
+
+
 def alliance_staff_users(alliances):
     """Active, non-superuser users on the staff of any of `alliances` (a queryset), with an email."""
     return (

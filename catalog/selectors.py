@@ -7,6 +7,7 @@ number of queries as a page of 2.
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from wagtail.images import get_image_model
+from wagtail.models import PageViewRestriction
 
 from .models import (
     CatalogueIndexPage,
@@ -53,9 +54,12 @@ def with_valid_stars(queryset):
     return queryset.annotate(valid_stars=Subquery(best_valid))
 
 
-def public_products():
-    """Published products of verified, published cooperatives, ready for cards and lists."""
-    return with_valid_stars(
+def listed_products():
+    """Published products of verified, published cooperatives: the filter alone, nothing loaded with it.
+
+    For checks ("is this still on sale?") that must agree with `public_products` and stay cheap.
+    """
+    return (
         ProductPage.objects.live()
         .public()
         .filter(
@@ -63,6 +67,33 @@ def public_products():
             cooperative__live=True,
             cooperative__verification=CooperativePage.Verification.VERIFIED,
         )
+    )
+
+
+def listed_among(products) -> set[int]:
+    """The ids of those of `products` (loaded with their cooperative) that `listed_products` holds.
+
+    The same rule as `listed_products`, applied to pages already in hand: one query, for the
+    private sections (Wagtail's view restrictions), instead of querying the products again.
+    tests/catalog/test_listed.py checks that the two agree.
+    """
+    private = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    return {
+        product.pk
+        for product in products
+        if product.live
+        and product.archived_at is None
+        and product.cooperative is not None
+        and product.cooperative.live
+        and product.cooperative.verification == CooperativePage.Verification.VERIFIED
+        and not any(product.path.startswith(path) for path in private)
+    }
+
+
+def public_products():
+    """Published products of verified, published cooperatives, ready for cards and lists."""
+    return with_valid_stars(
+        listed_products()
         .select_related(
             "cooperative",
             "cooperative__province",

@@ -1,9 +1,10 @@
 """`build_demo()`: the whole demo site, its parts run in order (the `load_demo_data` command calls it).
 
 The accounts come first (demo/accounts.py), then the catalogue (demo/catalog.py) and the
-articles (demo/cms.py) in one transaction; then the Ecoop fairs (demo/fairs.py), whose
-matching searches the catalogue and so needs it indexed; then, when asked, the scale
-catalogue. Every part is idempotent, so a second run adds nothing and changes nothing.
+articles (demo/cms.py) in one transaction; then the e-trading floor's terms, buyers and orders
+(demo/marketplace.py); then the Ecoop fairs (demo/fairs.py), whose matching searches the
+catalogue and so needs it indexed; then, when asked, the scale catalogue. Every part is
+idempotent, so a second run adds nothing and changes nothing.
 """
 
 import time
@@ -18,8 +19,10 @@ from .accounts import build_accounts
 from .catalog import build_catalogue, build_scale_catalogue
 from .cms import build_articles
 from .data.accounts import ACCOUNTS, ADMIN
+from .data.marketplace import BUYERS
 from .fairs import build_cooperatives as build_fair_cooperatives
 from .fairs import build_fairs
+from .marketplace import build_marketplace
 from .result import DemoResult
 
 
@@ -50,6 +53,7 @@ def build_demo(
     scale_products: int = 0,
     images: bool = True,
     articles: bool = True,
+    orders: bool = True,
     fairs: bool = True,
     log: Callable[[str], None] = lambda message: None,
 ) -> DemoResult:
@@ -71,11 +75,15 @@ def build_demo(
         if articles:
             result.add("articles", build_articles(user=users[ADMIN.email], images=images))
     log(f"demo built and indexed in {time.monotonic() - started:.1f} s")
+    if orders:
+        # The orders' emails go nowhere: the demo buyers and staff are not real people.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), _index_once():
+            build_marketplace(result, cooperatives=cooperatives, log=log)
     if fairs:
         _build_fairs(result, images=images, log=log)
     if scale_products:
         build_scale_catalogue(result, cooperatives=cooperatives, n=scale_products, log=log)
-    result.accounts = [(a.email, a.role) for a in ACCOUNTS]
+    result.accounts = [(a.email, a.role) for a in (*ACCOUNTS, *(BUYERS if orders else ()))]
     result.seconds = time.monotonic() - started
     return result
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from catalog.money import format_vnd
 from catalog.notifications import Email, send_after_commit
-from catalog.permissions import cooperative_staff_users
+from catalog.permissions import cooperative_staff_users, cooperatives_staff_emails
 from marketplace.models import Order, PaymentMethod, Purchase
 from marketplace.payments.banks import bank_name
 from marketplace.payments.words import vnd_in_words
@@ -44,12 +44,11 @@ def transfer_instructions(order: Order) -> str:
     )
 
 
-def _staff_emails(order: Order, subject: str, body: str) -> list[Email]:
-    return [
-        Email(to=user.email, subject=subject, body=body)
-        for user in cooperative_staff_users(order.cooperative)
-        if user.email
-    ]
+def _staff_emails(order: Order, subject: str, body: str, *, staff: list[str] | None = None) -> list[Email]:
+    """One email to each of the order's cooperative's staff (`staff`: their addresses, if known)."""
+    if staff is None:
+        staff = [user.email for user in cooperative_staff_users(order.cooperative)]
+    return [Email(to=email, subject=subject, body=body) for email in staff if email]
 
 
 def purchase_placed(purchase: Purchase, orders: list[Order]) -> None:
@@ -79,6 +78,7 @@ def purchase_placed(purchase: Purchase, orders: list[Order]) -> None:
             body="\n".join(parts),
         )
     ]
+    staff = cooperatives_staff_emails(order.cooperative for order in orders)
     for order in orders:
         body = _("New order %(number)s: %(total)s, paid by %(method)s.\n%(url)s") % {
             "number": order.number,
@@ -86,7 +86,8 @@ def purchase_placed(purchase: Purchase, orders: list[Order]) -> None:
             "method": order.get_payment_method_display(),
             "url": _admin_url(order),
         }
-        emails += _staff_emails(order, _("New order %(number)s") % {"number": order.number}, body)
+        subject = _("New order %(number)s") % {"number": order.number}
+        emails += _staff_emails(order, subject, body, staff=staff.get(order.cooperative_id, []))
     send_after_commit([email for email in emails if email.to])
 
 

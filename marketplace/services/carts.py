@@ -9,16 +9,28 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from catalog.models import ProductPage, WholesaleTier
-from catalog.selectors import public_products
+from catalog.models import ProductPage
+from catalog.selectors import listed_among
 from marketplace import pricing
 from marketplace.models import Cart, CartLine
-from marketplace.selectors.carts import product_tiers, quantity_problems, too_large_for_an_order
+from marketplace.selectors.carts import quantity_problems, tiers_by_product, too_large_for_an_order
 
 MAX_LINES = 100
+# What pricing, the quantity rules and `listed_among` read of a product.
+PRICING_FIELDS = [
+    "price_vnd",
+    "min_order_qty",
+    "unit",
+    "live",
+    "path",
+    "archived_at",
+    "cooperative__live",
+    "cooperative__verification",
+    "inventory__stock",
+    "inventory__monthly_capacity",
+]
 
 
 def _check_quantity(quantity) -> int:
@@ -32,14 +44,14 @@ def _check_quantity(quantity) -> int:
 
 
 def _fresh_product(product_id: int) -> ProductPage | None:
-    return (
-        public_products()
-        .filter(pk=product_id)
-        .prefetch_related(
-            Prefetch("wholesale_tiers", queryset=WholesaleTier.objects.order_by("min_quantity"))
-        )
+    """The product if it is on sale now, with only what pricing and the quantity rules read."""
+    product = (
+        ProductPage.objects.filter(pk=product_id)
+        .select_related("cooperative", "inventory")
+        .only(*PRICING_FIELDS)
         .first()
     )
+    return product if product is not None and listed_among([product]) else None
 
 
 def _price_and_check(product_id: int, quantity: int) -> int:
@@ -49,7 +61,9 @@ def _price_and_check(product_id: int, quantity: int) -> int:
         raise ValidationError({"quantity": problems}, code="rules")
     try:
         price = pricing.unit_price(
-            quantity=quantity, list_price_vnd=product.price_vnd, tiers=product_tiers(product)
+            quantity=quantity,
+            list_price_vnd=product.price_vnd,
+            tiers=tiers_by_product([product_id]).get(product_id, []),
         )
     except ValueError:
         price = None
@@ -85,10 +99,12 @@ def cart_for_visitor(*, cart_id: int | None = None) -> Cart:
 def cart_add(*, cart: Cart, product: ProductPage, quantity: int) -> CartLine:
     """Add `quantity` units of `product` (to the line already there, if any)."""
     _check_quantity(quantity)
-    line = CartLine.objects.select_for_update().filter(cart=cart, product=product).first()
+    # All the cart's lines at once (at most MAX_LINES): the one for this product, and how many there are.
+    lines = list(CartLine.objects.select_for_update().filter(cart=cart).order_by())
+    line = next((line for line in lines if line.product_id == product.pk), None)
     total = quantity + (line.quantity if line else 0)
     _check_quantity(total)
-    if line is None and CartLine.objects.filter(cart=cart).count() >= MAX_LINES:
+    if line is None and len(lines) >= MAX_LINES:
         raise ValidationError(
             _("A cart holds at most %(count)s products.") % {"count": MAX_LINES}, code="too_many_lines"
         )

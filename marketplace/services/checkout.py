@@ -3,9 +3,13 @@
 The shape follows Saleor's complete_checkout: everything that must hold together (stock, purchase,
 orders, lines, events, emptying the cart) is one short transaction; the card processor is called
 only after it commits (marketplace/services/card.py), never while rows are locked. Stock is taken
-by conditional updates in product-id order (marketplace/services/stock.py). When any line is short,
+by conditional updates in product-id order (marketplace/services/stock.py), last, so that the rows
+other checkouts wait for are locked only for the moment before commit. When any line is short,
 the transaction rolls back: nothing is created, the cart is unchanged, and `OutOfStock` names the
 lines and what is left.
+
+Its queries are counted (tests/marketplace/test_query_counts.py): a fixed number whatever the number
+of lines and cooperatives, except one conditional update per line.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from marketplace.payments.card import card_gateway
 from marketplace.permissions import may_check_out
 from marketplace.selectors.carts import CartView, cart_view
 from marketplace.services import stock
-from marketplace.services.moves import record_event
+from marketplace.services.moves import record_events
 
 PHONE = re.compile(r"^(?:\+84|84|0)(?:3|5|7|8|9|2)\d{8,9}$")
 CODE_SPACE = 32**7
@@ -85,14 +89,27 @@ def _check_address(shipping: ShippingAddress) -> _Address:
         errors["address"] = _("Enter the house number and street (at most 255 characters).")
     # Place codes are digits; anything else (a NUL byte, which PostgreSQL refuses) names no place.
     province_code, ward_code = str(shipping.province or "")[:2], str(shipping.ward or "")[:5]
-    province = Province.objects.filter(pk=province_code).first() if province_code.isdigit() else None
-    ward = None
+    if not province_code.isdigit():
+        province_code = ""
+    if not ward_code.isdigit():
+        ward_code = ""
+    # One query when both are right; the province is looked up alone only to name what is wrong.
+    ward = (
+        Ward.objects.select_related("province").filter(pk=ward_code, province_id=province_code).first()
+        if province_code and ward_code
+        else None
+    )
+    province = (
+        ward.province
+        if ward
+        else Province.objects.filter(pk=province_code).first()
+        if province_code
+        else None
+    )
     if province is None:
         errors["province"] = _("Choose a province.")
-    else:
-        ward = Ward.objects.filter(pk=ward_code, province=province).first() if ward_code.isdigit() else None
-        if ward is None:
-            errors["ward"] = _("Choose a ward or commune of this province.")
+    elif ward is None:
+        errors["ward"] = _("Choose a ward or commune of this province.")
     if errors:
         raise ValidationError(errors, code="address")
     return _Address(name=name, phone=phone, province=province, ward=ward, address=address)
@@ -181,6 +198,26 @@ def _new_purchase(**fields) -> Purchase:
     raise RuntimeError("Could not find a free payment code.")
 
 
+def _record_tracking(orders: list[Order], taken: set[int]) -> None:
+    """Stock tracking was switched on or off for a product while its buyer checked out: the order
+    lines and orders say what was really taken, so a release gives back exactly that."""
+    lines = OrderLine.objects.filter(order__in=orders)
+    lines.filter(product_id__in=taken).update(stock_tracked=True)
+    lines.exclude(product_id__in=taken).update(stock_tracked=False)
+    for order in orders:
+        order.holds_stock = OrderLine.objects.filter(order=order, stock_tracked=True).exists()
+        Order.objects.filter(pk=order.pk).update(holds_stock=order.holds_stock)
+
+
+def _insert_orders(orders: list[Order]) -> None:
+    Order.objects.bulk_create(orders)
+    if any(order.pk is None for order in orders):
+        # A database that cannot return the new ids from a bulk insert (SQLite before 3.35).
+        ids = dict(Order.objects.filter(number__in=[o.number for o in orders]).values_list("number", "pk"))
+        for order in orders:
+            order.pk = ids[order.number]
+
+
 @transaction.atomic
 def checkout(*, buyer, cart: Cart, data: CheckoutData) -> Purchase:
     """Turn the buyer's cart into a purchase and its orders, taking stock; empty the cart."""
@@ -196,15 +233,12 @@ def checkout(*, buyer, cart: Cart, data: CheckoutData) -> Purchase:
         raise ValidationError({"note": _("The note holds a character that cannot be saved.")}, code="note")
     # Lock the cart so two checkouts of the same cart (a double click) cannot both succeed.
     Cart.objects.select_for_update().filter(pk=cart.pk).first()
-    view = cart_view(cart)
+    view = cart_view(cart, lean=True)
     _check_cart(view)
     method = _check_method(data.payment_method, view)
 
-    taken, shortages = stock.allocate((line.product.pk, line.line.quantity) for line in view.lines)
-    if shortages:
-        by_product = {line.product.pk: line for line in view.lines}
-        raise _out_of_stock([_shortage(by_product[s.product_id], s.available) for s in shortages])
-
+    # Products whose stock is tracked, as the cart read them; stock.allocate below has the last word.
+    tracked = {line.product.pk for line in view.lines if line.available is not None}
     now = timezone.now()
     deadline = hold_deadline(method, now)
     purchase = _new_purchase(
@@ -219,10 +253,9 @@ def checkout(*, buyer, cart: Cart, data: CheckoutData) -> Purchase:
         note=note,
         created_at=now,
     )
-    orders = []
-    for index, group in enumerate(sorted(view.groups, key=lambda g: g.cooperative.pk), start=1):
-        tracked = [line for line in group.lines if line.product.pk in taken]
-        order = Order.objects.create(
+    groups = sorted(view.groups, key=lambda g: g.cooperative.pk)
+    orders = [
+        Order(
             purchase=purchase,
             cooperative=group.cooperative,
             number=f"{purchase.payment_code}-{index}",
@@ -235,30 +268,43 @@ def checkout(*, buyer, cart: Cart, data: CheckoutData) -> Purchase:
             bank_bin=group.terms.bank_bin,
             bank_account=group.terms.bank_account,
             bank_account_name=group.terms.bank_account_name,
-            holds_stock=bool(tracked),
+            holds_stock=any(line.product.pk in tracked for line in group.lines),
             hold_until=deadline,
             created_at=now,
         )
-        OrderLine.objects.bulk_create(
-            [
-                OrderLine(
-                    order=order,
-                    product=line.product,
-                    sku=line.product.sku,
-                    name=line.product.title,
-                    name_en=line.product.name_en,
-                    unit=line.product.unit,
-                    quantity=line.line.quantity,
-                    unit_price_vnd=line.unit_price_vnd,
-                    line_total_vnd=line.line_total_vnd,
-                    vat_rate=line.product.vat_rate,
-                    stock_tracked=line.product.pk in taken,
-                )
-                for line in group.lines
-            ]
-        )
-        record_event(order=order, kind="status:placed", actor="buyer", user=buyer)
-        orders.append(order)
+        for index, group in enumerate(groups, start=1)
+    ]
+    # Three inserts whatever the number of cooperatives: orders, then all lines, then all events.
+    _insert_orders(orders)
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                product=line.product,
+                sku=line.product.sku,
+                name=line.product.title,
+                name_en=line.product.name_en,
+                unit=line.product.unit,
+                quantity=line.line.quantity,
+                unit_price_vnd=line.unit_price_vnd,
+                line_total_vnd=line.line_total_vnd,
+                vat_rate=line.product.vat_rate,
+                stock_tracked=line.product.pk in tracked,
+            )
+            for order, group in zip(orders, groups, strict=True)
+            for line in group.lines
+        ]
+    )
+    record_events(orders=orders, kind="status:placed", actor="buyer", user=buyer)
     CartLine.objects.filter(cart=cart).delete()
     emails.purchase_placed(purchase, orders)
+
+    # Stock last: its row locks are what concurrent checkouts of the same products wait for, so
+    # they are taken just before commit. A shortage rolls everything above back.
+    taken, shortages = stock.allocate((line.product.pk, line.line.quantity) for line in view.lines)
+    if shortages:
+        by_product = {line.product.pk: line for line in view.lines}
+        raise _out_of_stock([_shortage(by_product[s.product_id], s.available) for s in shortages])
+    if taken != tracked:
+        _record_tracking(orders, taken)
     return purchase

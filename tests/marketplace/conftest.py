@@ -5,6 +5,11 @@ in memory with a shared cache, where concurrent writers get "table is locked" er
 SQLite file never gives; so for SQLite the test database is copied to a file (WAL, BEGIN IMMEDIATE,
 as config/settings.py configures it) for the test's duration. PostgreSQL needs nothing.
 
+Threads cannot share the test's transaction, so these tests commit, and the database is flushed
+after each one. The flush would take with it what the migrations loaded (provinces, wards,
+categories, the page tree), so the fixture asks for serialized rollback: the migrated content is
+put back before each such test.
+
 Card payments: `localstripe` (session) starts the Stripe stand-in on a free 127.0.0.1 port and gives
 its base URL, or skips the test saying why; `card_settings` points the STRIPE_* settings at it;
 `stripe_stub` is a recording HTTP stub for what localstripe ignores (headers). See stripe_helpers.
@@ -20,7 +25,7 @@ from tests.marketplace.stripe_stub import RecordingStripeStub
 
 
 @pytest.fixture
-def threadable_db(transactional_db, tmp_path):
+def threadable_db(django_db_serialized_rollback, transactional_db, tmp_path):
     connection = connections["default"]
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
         yield

@@ -18,14 +18,12 @@ the machine and on what else it runs; the README records ours.
 """
 
 import json
-import math
 import os
 import random
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management import call_command
@@ -37,6 +35,15 @@ from catalog import search
 from catalog.models import Category, ProductPage, Province
 from catalog.search import SearchQuery, SearchQueryError
 from catalog.text import fold
+from demo.benchmarks import (
+    bench_url,
+    display,
+    ensure_postgres_database,
+    is_postgres,
+    is_working_database,
+    percentile,
+    server_version,
+)
 from demo.data.products import SCALE_SKU_PREFIX, TEMPLATES
 
 WARM_UP = 10
@@ -71,12 +78,16 @@ class Command(BaseCommand):
             figures = self._measure(options)
             self.stdout.write(json.dumps(figures))
             return
-        url = options["database"] or _bench_url(options["products"])
-        if url == os.environ.get("DATABASE_URL") or url == _current_url():
+        url = options["database"] or bench_url(
+            sqlite_file=f"search-{options['products']}.sqlite3",
+            postgres_suffix=f"bench_{options['products']}",
+            command="bench_search",
+        )
+        if is_working_database(url):
             raise CommandError("The benchmark database must not be the database you work in.")
-        if urlsplit(url).scheme.startswith("postgres"):
-            _ensure_postgres_database(url)
-        self.stderr.write(f"Benchmark database: {_display(url)}")
+        if is_postgres(url):
+            ensure_postgres_database(url)
+        self.stderr.write(f"Benchmark database: {display(url)}")
         command = [
             sys.executable,
             str(Path(settings.BASE_DIR) / "manage.py"),
@@ -116,7 +127,13 @@ class Command(BaseCommand):
             # The demo's review emails would print to stdout, which carries only the JSON.
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
                 call_command(
-                    "load_demo_data", products=n, no_images=True, no_fairs=True, stdout=log, stderr=log
+                    "load_demo_data",
+                    products=n,
+                    no_images=True,
+                    no_fairs=True,
+                    no_orders=True,
+                    stdout=log,
+                    stderr=log,
                 )
         else:
             log.write(f"Reusing the catalogue: {scale} scale listings held.")
@@ -148,7 +165,7 @@ def measure(*, queries: int, seed: int, log=lambda message: None) -> dict:
         suggest_ms.append((time.perf_counter() - started) * 1000)
     return {
         "engine": search.engine().name,
-        "database": f"{connection.vendor} {_server_version()}",
+        "database": f"{connection.vendor} {server_version()}",
         "products": counts["indexed"],
         "queries": len(search_ms),
         "p50_ms": percentile(search_ms, 50),
@@ -173,12 +190,6 @@ def _timed_search(query: SearchQuery) -> tuple[float, float]:
     except SearchQueryError:
         pass  # a second page past the last one: a real request, answered with a message
     return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
-
-
-def percentile(values: list[float], p: float) -> float:
-    """The nearest-rank percentile, in the unit of `values`, to 0.1."""
-    ordered = sorted(values)
-    return round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)], 1)
 
 
 # --- the query mix -------------------------------------------------------------------------------
@@ -266,58 +277,6 @@ def prefix_mix(n: int, *, seed: int) -> list[str]:
             name = fold(name)
         prefixes.append(name[: rng.randint(2, min(len(name), 14))])
     return prefixes
-
-
-# --- where the benchmark database is -------------------------------------------------------------
-
-
-def _current_url() -> str:
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{database['NAME']}"
-    return ""
-
-
-def _bench_url(products: int) -> str:
-    """A database next to yours: a file under bench-data/, or `<name>_bench_N` on the same server."""
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
-        path = Path(settings.BASE_DIR) / "bench-data" / f"search-{products}.sqlite3"
-        path.parent.mkdir(exist_ok=True)
-        return f"sqlite:///{path}"
-    if database["ENGINE"] == "django.db.backends.postgresql":
-        parts = urlsplit(os.environ["DATABASE_URL"])
-        return urlunsplit(parts._replace(path=f"/{database['NAME']}_bench_{products}"))
-    raise CommandError(f"bench_search supports SQLite and PostgreSQL, not {database['ENGINE']}.")
-
-
-def _ensure_postgres_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as server:
-        if not server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def _display(url: str) -> str:
-    """The URL without its password."""
-    parts = urlsplit(url)
-    if not parts.password:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
-
-
-def _server_version() -> str:
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return sqlite3.sqlite_version
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return cursor.fetchone()[0].split()[0]
 
 
 def _report(figures: dict) -> str:

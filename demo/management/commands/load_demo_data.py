@@ -9,7 +9,8 @@ from demo.build import build_demo
 class Command(BaseCommand):
     help = (
         "Create the demo data (alliances, cooperatives in all 34 provinces, OCOP products, demo "
-        "accounts, articles). Safe to run again: only what is missing is added."
+        "accounts, articles, orders in every state, fairs). Safe to run again: only what is missing "
+        "is added."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +35,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-fairs", action="store_true", help="Skip the Ecoop fairs and their cooperatives."
         )
+        parser.add_argument(
+            "--no-orders",
+            action="store_true",
+            help="Skip the e-trading floor's demo buyers and orders (terms of sale included).",
+        )
 
     def handle(self, *args, **options):
         if options["products"] < 0:
@@ -43,6 +49,7 @@ class Command(BaseCommand):
             products_per_cooperative=options["products_per_cooperative"],
             scale_products=options["products"],
             images=not options["no_images"],
+            orders=not options["no_orders"],
             fairs=not options["no_fairs"],
             log=lambda message: self.stdout.write(f"  {message}"),
         )
