@@ -39,9 +39,25 @@ def render_pdf(*, template: str, context: dict, language: str) -> bytes:
     return html_to_pdf(html)
 
 
+def load_weasyprint():
+    """Import WeasyPrint, undoing the one global it changes.
+
+    weasyprint.images sets Pillow's `ImageFile.LOAD_TRUNCATED_IMAGES = True` for the whole process,
+    which would let every later image upload through with a truncated file (catalog checks uploads
+    by decoding them). Our documents embed only our own complete QR pictures, so the flag goes back.
+    """
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    import weasyprint
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return weasyprint
+
+
 def html_to_pdf(html: str) -> bytes:
     """An HTML document drawn as PDF, loading nothing but `data:` URLs."""
-    from weasyprint import HTML  # imported here: see the module docstring
+    HTML = load_weasyprint().HTML  # imported here: see the module docstring
 
     # No base_url: a relative URL has nothing to resolve against, so it is refused as well.
     return HTML(string=html, url_fetcher=local_only_url_fetcher()).write_pdf()
@@ -49,6 +65,7 @@ def html_to_pdf(html: str) -> bytes:
 
 def local_only_url_fetcher():
     """A WeasyPrint URL fetcher that serves `data:` URLs and refuses every other URL."""
+    load_weasyprint()
     from weasyprint.urls import URLFetcher  # imported here: see the module docstring
 
     class LocalOnlyURLFetcher(URLFetcher):

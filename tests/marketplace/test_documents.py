@@ -14,7 +14,7 @@ from marketplace.payments import vietqr
 from marketplace.payments.words import vnd_in_words
 
 try:
-    import weasyprint  # noqa: F401 - loads Pango, HarfBuzz and fontconfig
+    documents.load_weasyprint()  # loads Pango, HarfBuzz and fontconfig
 except OSError as error:  # pragma: no cover - only where scripts/ensure-pdf-deps.sh could not install them
     pytest.skip(
         f"WeasyPrint cannot load its libraries ({error}): run scripts/ensure-pdf-deps.sh",
@@ -378,3 +378,12 @@ def test_created_at_in_another_zone_is_shown_in_vietnam_time():
     text = text_of(documents.render_pdf(template=ORDER, context=context, language="vi"))
 
     assert "22/10/2029 01:00" in text
+
+
+def test_drawing_a_pdf_leaves_pillow_refusing_truncated_images():
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process when imported;
+    image uploads rely on it being off (tests/catalog/test_images.py)."""
+    from PIL import ImageFile
+
+    documents.render_pdf(template=ORDER, context=order_context(), language="vi")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

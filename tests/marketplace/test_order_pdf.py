@@ -7,10 +7,14 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from marketplace.documents import load_weasyprint
 from tests import factories
 from tests.factories import marketplace as mf
 
-pytest.importorskip("weasyprint", exc_type=OSError)
+try:
+    load_weasyprint()
+except OSError as error:  # only where scripts/ensure-pdf-deps.sh could not install the libraries
+    pytest.skip(f"WeasyPrint cannot load its libraries ({error})", allow_module_level=True)
 pytestmark = pytest.mark.django_db
 
 
