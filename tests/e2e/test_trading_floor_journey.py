@@ -100,9 +100,10 @@ def test_card_purchase_across_two_cooperatives_then_a_transfer_matched_from_a_st
     admin.goto(f"/admin/marketplace/orders/{own_number}/")
     admin.locator(f"form[action$='/{own_number}/do/confirm/'] button[type=submit]").click()
     expect(admin.locator(".messages")).to_contain_text(own_number)
+    screenshot(admin, "floor-4-cooperative-confirmed")
     admin.locator("#action-ship summary").click()
-    admin.fill("#action-ship input[name=carrier]", "Viettel Post")
-    admin.fill("#action-ship input[name=tracking_number]", "VTP123456789")
+    admin.fill("#action-ship input[name=ship-carrier]", "Viettel Post")
+    admin.fill("#action-ship input[name=ship-tracking_number]", "VTP123456789")
     admin.locator("#action-ship button[type=submit]").click()
     expect(admin.locator(".messages")).to_contain_text(own_number)
     screenshot(admin, "floor-4-cooperative-shipped")
@@ -110,7 +111,8 @@ def test_card_purchase_across_two_cooperatives_then_a_transfer_matched_from_a_st
     page.goto(f"/don-hang/{own_number}/")
     expect(page.locator(".status-badge--shipped")).to_be_visible()
     expect(page.get_by_text("VTP123456789").first).to_be_visible()
-    expect(page.locator(".timeline__entry")).to_have_count(4)  # placed, paid, confirmed, shipped
+    # placed, card payment pending, paid, confirmed, shipped
+    expect(page.locator(".timeline__entry")).to_have_count(5)
     screenshot(page, "floor-5-timeline")
 
     add_to_cart(page, own)
