@@ -4,7 +4,8 @@ Every public list goes through here, so a page of 20 products costs the same
 number of queries as a page of 2.
 """
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
@@ -70,14 +71,35 @@ def listed_products():
     )
 
 
+# The annotation `with_private_flag` adds, which `listed_among` reads instead of querying.
+PRIVATE_FLAG = "in_private_section"
+
+
+def in_private_section(path: str = "path"):
+    """SQL: the page whose tree path is the outer query's `path` lies under a Wagtail view restriction."""
+    return Exists(
+        PageViewRestriction.objects.filter(page__path=Substr(OuterRef(path), 1, Length("page__path")))
+    )
+
+
+def with_private_flag(queryset, *, path: str = "path", name: str = PRIVATE_FLAG):
+    """Annotate each row with whether its page (at `path`) is in a private section: a subquery, no extra query."""
+    return queryset.annotate(**{name: in_private_section(path)})
+
+
 def listed_among(products) -> set[int]:
     """The ids of those of `products` (loaded with their cooperative) that `listed_products` holds.
 
-    The same rule as `listed_products`, applied to pages already in hand: one query, for the
-    private sections (Wagtail's view restrictions), instead of querying the products again.
-    tests/catalog/test_listed.py checks that the two agree.
+    The same rule as `listed_products`, applied to pages already in hand, instead of querying the
+    products again. The private sections (Wagtail's view restrictions) cost one query, or none when
+    every product was loaded `with_private_flag`. tests/catalog/test_listed.py checks that they agree.
     """
-    private = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    products = list(products)
+    if all(hasattr(product, PRIVATE_FLAG) for product in products):
+        private_ids = {product.pk for product in products if getattr(product, PRIVATE_FLAG)}
+    else:
+        private = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+        private_ids = {product.pk for product in products if any(product.path.startswith(p) for p in private)}
     return {
         product.pk
         for product in products
@@ -86,7 +108,7 @@ def listed_among(products) -> set[int]:
         and product.cooperative is not None
         and product.cooperative.live
         and product.cooperative.verification == CooperativePage.Verification.VERIFIED
-        and not any(product.path.startswith(path) for path in private)
+        and product.pk not in private_ids
     }
 
 

@@ -12,10 +12,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from catalog.models import ProductPage
-from catalog.selectors import listed_among
+from catalog.selectors import listed_among, with_private_flag
 from marketplace import pricing
 from marketplace.models import Cart, CartLine
-from marketplace.selectors.carts import quantity_problems, tiers_by_product, too_large_for_an_order
+from marketplace.selectors.carts import has_tiers, quantity_problems, tiers_by_product, too_large_for_an_order
 
 MAX_LINES = 100
 # What pricing, the quantity rules and `listed_among` read of a product.
@@ -46,7 +46,8 @@ def _check_quantity(quantity) -> int:
 def _fresh_product(product_id: int) -> ProductPage | None:
     """The product if it is on sale now, with only what pricing and the quantity rules read."""
     product = (
-        ProductPage.objects.filter(pk=product_id)
+        with_private_flag(ProductPage.objects.filter(pk=product_id))
+        .annotate(has_tiers=has_tiers())
         .select_related("cooperative", "inventory")
         .only(*PRICING_FIELDS)
         .first()
@@ -63,7 +64,7 @@ def _price_and_check(product_id: int, quantity: int) -> int:
         price = pricing.unit_price(
             quantity=quantity,
             list_price_vnd=product.price_vnd,
-            tiers=tiers_by_product([product_id]).get(product_id, []),
+            tiers=tiers_by_product([product_id]).get(product_id, []) if product.has_tiers else [],
         )
     except ValueError:
         price = None

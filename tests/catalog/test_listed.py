@@ -5,13 +5,13 @@ from wagtail.models import PageViewRestriction
 
 from catalog import services
 from catalog.models import CooperativePage, ProductPage
-from catalog.selectors import listed_among, listed_products
+from catalog.selectors import listed_among, listed_products, with_private_flag
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def test_listed_among_agrees_with_listed_products_in_every_state():
+def test_listed_among_agrees_with_listed_products_in_every_state(django_assert_num_queries):
     open_shop = factories.cooperative()
     on_sale = factories.product(cooperative=open_shop)
     draft = factories.product(cooperative=open_shop, publish=False)
@@ -30,4 +30,8 @@ def test_listed_among_agrees_with_listed_products_in_every_state():
 
     assert expected == {on_sale.pk}
     assert listed_among(loaded) == expected
+    flagged = list(with_private_flag(loaded))
+    assert {p.pk for p in flagged if p.in_private_section} == {of_private_shop.pk}
+    with django_assert_num_queries(0):  # the flag stands in for the query of private sections
+        assert listed_among(flagged) == expected
     assert CooperativePage.objects.get(pk=closed_shop.pk).live is False

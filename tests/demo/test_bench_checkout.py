@@ -34,6 +34,7 @@ def test_bench_checkout_races_exactly_and_prints_one_json_object(tmp_path, capsy
     assert figures["race"] == {"orders": 10, "out_of_stock": 40, "oversold": 0, "errors": 0}
     assert figures["purchases"] == 20
     assert figures["purchase_errors"] == {}
+    assert figures["buyers_are"] == "processes"  # as a server's workers are, unless --threads
     assert figures["purchases_per_s"] > 0
     assert 0 < figures["p50_ms"] <= figures["p95_ms"]
     assert figures["queries_per_checkout"] <= 22

@@ -1,4 +1,4 @@
-"""`manage.py bench_checkout [--purchases N] [--concurrency C] [--processes] [--json] [--keep]`.
+"""`manage.py bench_checkout [--purchases N] [--concurrency C] [--threads] [--json] [--keep]`.
 
 It never touches the database you work in. Each run starts from a fresh database of its own
 (bench-data/checkout.sqlite3 on SQLite, `<name>_bench_checkout` on the PostgreSQL server of
@@ -12,8 +12,9 @@ through the services, and then runs two workloads, each buyer a thread with its 
 - throughput: N purchases (default 2,000) of three-line carts, one line from each cooperative,
   by C concurrent buyers (default 8). A purchase is three `cart_add` and a `checkout`, paid by
   cash on delivery or VietQR transfer. p50/p95 time the checkout call alone; purchases per second
-  count the whole purchase, from the first thread's start to the last one's end. Python's threads
-  share one core; `--processes` makes each buyer a process instead, as a server's workers are.
+  count the whole purchase, from the first buyer's start to the last one's end. Each buyer is a
+  process, as a production server's workers are (gunicorn's sync workers); `--threads` makes them
+  threads of one process instead, which share one core through Python's GIL.
 
 Emails go to the in-memory backend and DEBUG is off, as in production. The figures depend on the
 machine and on what else it runs; the README records ours.
@@ -90,10 +91,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=2026, help="Seed of the carts (default 2026).")
         parser.add_argument(
-            "--processes",
+            "--threads",
             action="store_true",
-            help="Throughput buyers are processes, not threads: Python then uses every core, as a "
-            "server's worker processes do (the race always uses threads).",
+            help="Throughput buyers are threads of one process, which share one core, instead of "
+            "processes, which use every core as a server's worker processes do (the race always "
+            "uses threads).",
         )
         parser.add_argument("--json", action="store_true", help="Print one JSON object, nothing else.")
         parser.add_argument(
@@ -136,7 +138,7 @@ class Command(BaseCommand):
             f"--purchases={options['purchases']}",
             f"--concurrency={options['concurrency']}",
             f"--seed={options['seed']}",
-            *(["--processes"] if options["processes"] else []),
+            *(["--threads"] if options["threads"] else []),
         ]
         try:
             # Only the JSON comes back on stdout; progress goes straight to stderr.
@@ -175,7 +177,7 @@ class Command(BaseCommand):
                 purchases=options["purchases"],
                 concurrency=options["concurrency"],
                 seed=options["seed"],
-                processes=options["processes"],
+                processes=not options["threads"],
             )
         return {
             "database": f"{connection.vendor} {server_version()}",
