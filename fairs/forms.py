@@ -315,7 +315,7 @@ class MeetingRequestForm(forms.Form):
 
     def __init__(self, *args, fair: FairPage, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["demand"].queryset = BuyerDemand.objects.filter(participant__fair=fair)
+        self.fields["demand"].queryset = BuyerDemand.objects.filter(fair_entry__participant__fair=fair)
         # Published products of the fair's approved cooperatives; the service then checks
         # that the product is the supplying side's own (services.meeting_request_create).
         self.fields["product"].queryset = ProductPage.objects.live().filter(

@@ -256,14 +256,16 @@ def _suppliers(fair: FairPage) -> dict[str, _Supplier]:
 
 def _demands(fair: FairPage, demand_ids: Iterable[int] | None = None) -> list[BuyerDemand]:
     demands = BuyerDemand.objects.filter(
-        participant__fair=fair,
-        participant__status__in=[Participant.Status.PENDING, Participant.Status.APPROVED],
+        fair_entry__participant__fair=fair,
+        fair_entry__participant__status__in=[Participant.Status.PENDING, Participant.Status.APPROVED],
     )
     if demand_ids is not None:
         demands = demands.filter(pk__in=list(demand_ids))
     return list(
-        demands.select_related("participant", "category", "category__parent", "product")
-        .prefetch_related(Prefetch("participant__interested_in", queryset=Participant.objects.only("pk")))
+        demands.select_related("fair_entry__participant", "category", "category__parent", "product")
+        .prefetch_related(
+            Prefetch("fair_entry__participant__interested_in", queryset=Participant.objects.only("pk"))
+        )
         .order_by("pk")
     )
 
@@ -397,7 +399,7 @@ def _price_component(demand: BuyerDemand, product: ProductPage) -> dict:
 
 
 def _distance_component(demand: BuyerDemand, supplier: _Supplier, provinces: dict[str, str]) -> dict:
-    buyer = demand.participant
+    buyer = demand.fair_entry.participant
     to = demand.delivery_province_id or buyer.province_id
     origin = supplier.participant.cooperative.province_id or supplier.participant.province_id
     km = distance_km(to, origin)
@@ -412,7 +414,7 @@ def _distance_component(demand: BuyerDemand, supplier: _Supplier, provinces: dic
 
 
 def _interest_component(demand: BuyerDemand, supplier: _Supplier) -> dict:
-    buyer = demand.participant
+    buyer = demand.fair_entry.participant
     buyer_wants = supplier.participant.pk in {o.pk for o in buyer.interested_in.all()}
     supplier_wants = buyer.pk in supplier.wants
     return {
@@ -448,7 +450,7 @@ def score_pair(
     components["distance"] = _distance_component(demand, supplier, provinces)
     components["interest"] = interest
     return MatchScore(
-        fair_id=demand.participant.fair_id,
+        fair_id=demand.fair_entry.participant.fair_id,
         demand=demand,
         supplier=supplier.participant,
         product=product,
@@ -622,10 +624,12 @@ def recommendations_for(*, participant: Participant, limit: int = 10) -> list[Re
     if not participant.is_approved:
         return []
     approved = Participant.Status.APPROVED
-    scores = MatchScore.objects.select_related("demand", "product", "supplier", "demand__participant")
+    scores = MatchScore.objects.select_related(
+        "demand", "product", "supplier", "demand__fair_entry__participant"
+    )
     if participant.role == Participant.Role.BUYER:
         scores = scores.filter(
-            demand__participant=participant,
+            demand__fair_entry__participant=participant,
             supplier__status=approved,
             supplier__role=Participant.Role.COOPERATIVE,
             fair_id=participant.fair_id,
@@ -634,10 +638,10 @@ def recommendations_for(*, participant: Participant, limit: int = 10) -> list[Re
     else:
         scores = scores.filter(
             supplier=participant,
-            demand__participant__status=approved,
+            demand__fair_entry__participant__status=approved,
             fair_id=participant.fair_id,
-        ).select_related("demand__participant__province")
-        other_of = lambda match: match.demand.participant  # noqa: E731
+        ).select_related("demand__fair_entry__participant__province")
+        other_of = lambda match: match.demand.fair_entry.participant  # noqa: E731
     best: dict[int, MatchScore] = {}
     for match in scores.order_by("-score", "pk"):
         other = other_of(match)

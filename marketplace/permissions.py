@@ -122,3 +122,58 @@ def may_see_orders(user) -> bool:
 
 def may_see_order(user, order) -> bool:
     return may_refund(user, order.cooperative)
+
+
+# --- B2B trade: requests for quotation and quotes -------------------------------------------------
+
+
+def may_post_rfq(user) -> bool:
+    """Verified buyers post requests for quotation (as they check out)."""
+    return may_check_out(user)
+
+
+def owns_rfq(user, rfq) -> bool:
+    return _active(user) and rfq.buyer_id == user.pk
+
+
+def is_invited(user, rfq) -> bool:
+    """Staff of a cooperative invited to quote on the RFQ."""
+    if not _active(user):
+        return False
+    cooperatives = staffing(user).cooperative_ids
+    return bool(cooperatives) and rfq.invitations.filter(cooperative_id__in=cooperatives).exists()
+
+
+def may_view_rfq(user, rfq) -> bool:
+    """A public RFQ is seen by anyone (the buyer hidden); an invited-only one by its buyer, the staff of
+    invited or quoting cooperatives, and superusers."""
+    if rfq.kind != rfq.Kind.RFQ:
+        return False
+    if rfq.visibility == rfq.Visibility.PUBLIC or owns_rfq(user, rfq):
+        return True
+    if not _active(user):
+        return False
+    if user.is_superuser or is_invited(user, rfq):
+        return True
+    cooperatives = staffing(user).cooperative_ids
+    return bool(cooperatives) and rfq.quotes.filter(cooperative_id__in=cooperatives).exists()
+
+
+def may_quote(user, rfq, cooperative) -> bool:
+    """Quote for `cooperative`: its staff, on a public RFQ or one the cooperative is invited to.
+    (Whether the RFQ still takes quotes is the service's question, not a permission.)"""
+    if not may_fulfil(user, cooperative) or rfq.kind != rfq.Kind.RFQ:
+        return False
+    if rfq.visibility == rfq.Visibility.PUBLIC:
+        return True
+    return rfq.invitations.filter(cooperative=cooperative).exists()
+
+
+def may_invite(user, rfq, cooperative) -> bool:
+    """Invite `cooperative` to quote: the RFQ's buyer (any cooperative), or alliance staff overseeing it."""
+    return owns_rfq(user, rfq) or oversees(user, cooperative)
+
+
+def may_read_thread(user, rfq, cooperative) -> bool:
+    """The messages between an RFQ's buyer and one cooperative: those two sides only."""
+    return owns_rfq(user, rfq) or may_fulfil(user, cooperative)

@@ -1,12 +1,15 @@
 """Fairs: trade fairs and supply–demand connection conferences, from registration to agreements."""
 
+from marketplace.models import BuyerDemand  # moved to marketplace; re-exported for fairs' code
+
 from .meetings import Agreement, MatchScore, Meeting, MeetingRequest
 from .pages import FairIndexPage, FairPage, FairSession, Slot
-from .participants import BuyerDemand, Participant, Representative
+from .participants import FairDemand, Participant, Representative, participant_of
 
 __all__ = [
     "Agreement",
     "BuyerDemand",
+    "FairDemand",
     "FairIndexPage",
     "FairPage",
     "FairSession",
@@ -16,4 +19,5 @@ __all__ = [
     "Participant",
     "Representative",
     "Slot",
+    "participant_of",
 ]

@@ -17,7 +17,9 @@ class MatchScore(models.Model):
     """
 
     fair = models.ForeignKey("fairs.FairPage", on_delete=models.CASCADE, related_name="match_scores")
-    demand = models.ForeignKey("fairs.BuyerDemand", on_delete=models.CASCADE, related_name="match_scores")
+    demand = models.ForeignKey(
+        "marketplace.BuyerDemand", on_delete=models.CASCADE, related_name="match_scores"
+    )
     supplier = models.ForeignKey("fairs.Participant", on_delete=models.CASCADE, related_name="match_scores")
     product = models.ForeignKey(
         "catalog.ProductPage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -58,7 +60,11 @@ class MeetingRequest(models.Model):
     )
     message = models.TextField(_("message"), max_length=1000, blank=True)
     demand = models.ForeignKey(
-        "fairs.BuyerDemand", on_delete=models.SET_NULL, null=True, blank=True, related_name="meeting_requests"
+        "marketplace.BuyerDemand",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_requests",
     )
     product = models.ForeignKey(
         "catalog.ProductPage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -114,7 +120,7 @@ class Meeting(models.Model):
         MeetingRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="meeting"
     )
     demand = models.ForeignKey(
-        "fairs.BuyerDemand", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+        "marketplace.BuyerDemand", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -1,4 +1,4 @@
-"""Who takes part in a fair, and what buyers want to buy."""
+"""Who takes part in a fair; what buyers want to buy is marketplace.BuyerDemand, linked by FairDemand."""
 
 import secrets
 
@@ -105,6 +105,10 @@ class Participant(models.Model):
         related_name="interested_parties",
         verbose_name=_("wants to meet"),
     )
+    # A buyer's demands posted in this registration (the demands live in marketplace).
+    demands = models.ManyToManyField(
+        "marketplace.BuyerDemand", through="FairDemand", blank=True, related_name="fair_participants"
+    )
     badge_code = models.CharField(
         _("badge code"), max_length=12, unique=True, default=new_badge_code, editable=False
     )
@@ -164,76 +168,25 @@ class Representative(models.Model):
         return self.name
 
 
-class BuyerDemand(models.Model):
-    """What a buyer wants to buy (nhu cầu mua): what, how much, at what price and quality, where, when.
+class FairDemand(models.Model):
+    """Links a buyer's demand (marketplace.BuyerDemand) to the fair registration it was posted in."""
 
-    Posted within a fair registration here; the marketplace reuses it for requests for
-    quotation outside fairs, so `participant` is optional and the buyer is the user.
-    """
-
-    buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demands", verbose_name=_("buyer")
+    demand = models.OneToOneField(
+        "marketplace.BuyerDemand", on_delete=models.CASCADE, primary_key=True, related_name="fair_entry"
     )
-    participant = models.ForeignKey(
-        Participant,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="demands",
-        verbose_name=_("fair registration"),
-    )
-    title = models.CharField(_("what"), max_length=200, help_text=_("e.g. Gạo ST25, nước mắm cốt nhĩ"))
-    category = models.ForeignKey(
-        "catalog.Category",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="demands",
-        verbose_name=_("category"),
-    )
-    product = models.ForeignKey(
-        "catalog.ProductPage",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="demands",
-        verbose_name=_("a listed product"),
-    )
-    details = models.TextField(_("details"), blank=True)
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    unit = models.CharField(_("unit"), max_length=30, help_text=_("e.g. kg, tấn, chai"))
-    per_month = models.BooleanField(_("every month"), default=True)
-    target_price_vnd = models.PositiveBigIntegerField(
-        _("target price per unit (đồng)"), null=True, blank=True
-    )
-    required_certifications = models.JSONField(
-        _("required certifications"),
-        default=list,
-        blank=True,
-        help_text=_("Schemes such as vietgap, organic, haccp."),
-    )
-    min_ocop_stars = models.PositiveSmallIntegerField(
-        _("OCOP stars, at least"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(3), MaxValueValidator(5)],
-    )
-    delivery_province = models.ForeignKey(
-        "catalog.Province",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("deliver to"),
-    )
-    needed_from = models.DateField(_("needed from"), null=True, blank=True)
-    needed_until = models.DateField(_("needed until"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="fair_demands")
 
     class Meta:
-        verbose_name = _("buyer demand")
-        verbose_name_plural = _("buyer demands")
-        ordering = ["-created_at", "-pk"]
+        verbose_name = _("demand at a fair")
+        verbose_name_plural = _("demands at fairs")
 
     def __str__(self):
-        return self.title
+        return f"{self.demand_id} @ {self.participant_id}"
+
+
+def participant_of(demand) -> Participant | None:
+    """The fair registration a demand was posted in, or None for a request for quotation."""
+    try:
+        return demand.fair_entry.participant
+    except FairDemand.DoesNotExist:
+        return None

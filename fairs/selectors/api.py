@@ -93,7 +93,7 @@ def participants_by_id(fair: FairPage, ids) -> dict[int, Participant]:
 
 
 def demand_at(fair: FairPage, demand_id: int) -> BuyerDemand:
-    demand = BuyerDemand.objects.filter(pk=demand_id, participant__fair=fair).first()
+    demand = BuyerDemand.objects.filter(pk=demand_id, fair_entry__participant__fair=fair).first()
     if demand is None:
         raise BuyerDemand.DoesNotExist(_("No demand %(id)s at this fair.") % {"id": demand_id})
     return demand

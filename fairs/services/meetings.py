@@ -16,6 +16,7 @@ from fairs.models import (
     Meeting,
     MeetingRequest,
     Participant,
+    participant_of,
 )
 from fairs.services.registration import _check_slots
 
@@ -69,7 +70,7 @@ def meeting_request_create(
         raise ValidationError(
             _("There is already a meeting request between you and %(name)s.") % {"name": recipient.name}
         )
-    if demand is not None and demand.participant_id not in (requester.pk, recipient.pk):
+    if demand is not None and getattr(participant_of(demand), "pk", None) not in (requester.pk, recipient.pk):
         raise ValidationError(_("The demand must be one of the buyer's at this fair."))
     # The product is the supplying cooperative's: the recipient's, or the requester's own
     # when a cooperative asks a buyer; and published, never a draft or another's.

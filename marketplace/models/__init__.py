@@ -1,4 +1,5 @@
-"""Marketplace models: carts, purchases and orders, payments, and the double-entry ledger.
+"""Marketplace models: carts, purchases and orders, payments, the double-entry ledger, and B2B trade
+(buyers' demands and requests for quotation, invitations, quotes).
 
 The ledger's models live in marketplace/ledger/models.py and are imported here so that Django
 finds them under the `marketplace` app.
@@ -8,9 +9,19 @@ from marketplace.ledger.models import LedgerAccount, LedgerPosting, LedgerTransa
 from marketplace.models.carts import Cart, CartLine
 from marketplace.models.orders import Order, OrderEvent, OrderLine, PaymentMethod, Purchase
 from marketplace.models.payments import BankStatementLine, Payout, Refund, StripeEvent
+from marketplace.models.rfqs import (
+    BuyerDemand,
+    PaymentTerms,
+    Quote,
+    QuoteLine,
+    QuoteRevision,
+    RfqInvitation,
+    RfqMessage,
+)
 
 __all__ = [
     "BankStatementLine",
+    "BuyerDemand",
     "Cart",
     "CartLine",
     "LedgerAccount",
@@ -20,8 +31,14 @@ __all__ = [
     "OrderEvent",
     "OrderLine",
     "PaymentMethod",
+    "PaymentTerms",
     "Payout",
     "Purchase",
+    "Quote",
+    "QuoteLine",
+    "QuoteRevision",
     "Refund",
+    "RfqInvitation",
+    "RfqMessage",
     "StripeEvent",
 ]

@@ -288,7 +288,7 @@ def test_a_buyer_posts_a_demand_and_sees_it(client, fair, pair):
     )
 
     assert response.status_code == 302
-    demand = BuyerDemand.objects.get(participant=buyer)
+    demand = BuyerDemand.objects.get(fair_participants=buyer)
     assert (demand.quantity, demand.target_price_vnd, demand.min_ocop_stars) == (2000, 28000, 4)
     assert demand.required_certifications == ["vietgap"]
     assert demand.delivery_province_id == "79"
