@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_the_demand_kept_its_table_and_an_rfq_has_no_fair_registration():
     assert BuyerDemand._meta.db_table == "fairs_buyerdemand"
     rfq = rfqs.rfq()
-    assert rfq.kind == BuyerDemand.Kind.RFQ and rfq.status == BuyerDemand.Status.OPEN
+    assert rfq.kind == BuyerDemand.Kind.RFQ
+    assert rfq.status == BuyerDemand.Status.OPEN
     assert participant_of(rfq) is None
     assert not FairDemand.objects.exists()
 
