@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.models.rfqs import BuyerKind
+
 
 def new_badge_code() -> str:
     """The code on a participant's badge and in its QR code: unguessable, short enough to type."""
@@ -32,15 +34,7 @@ class Participant(models.Model):
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    class BuyerKind(models.TextChoices):
-        HOUSEHOLD = "household", _("Household business")
-        RETAILER = "retailer", _("Retailer")
-        SUPERMARKET = "supermarket", _("Supermarket chain")
-        WHOLESALER = "wholesaler", _("Wholesaler or distributor")
-        PROCESSOR = "processor", _("Processor")
-        EXPORTER = "exporter", _("Exporter")
-        IMPORTER = "importer", _("Importer abroad")
-        HORECA = "horeca", _("Restaurant or hotel")
+    BuyerKind = BuyerKind  # one list of buyer kinds, shared with requests for quotation
 
     class Booth(models.TextChoices):
         NONE = "", _("No booth")

@@ -11,6 +11,7 @@ from marketplace.models.orders import Order, OrderEvent, OrderLine, PaymentMetho
 from marketplace.models.payments import BankStatementLine, Payout, Refund, StripeEvent
 from marketplace.models.rfqs import (
     BuyerDemand,
+    BuyerKind,
     PaymentTerms,
     Quote,
     QuoteLine,
@@ -22,6 +23,7 @@ from marketplace.models.rfqs import (
 __all__ = [
     "BankStatementLine",
     "BuyerDemand",
+    "BuyerKind",
     "Cart",
     "CartLine",
     "LedgerAccount",

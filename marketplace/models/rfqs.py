@@ -17,6 +17,19 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models.pages import VatRate
 
 
+class BuyerKind(models.TextChoices):
+    """What kind of business a buyer is: on fair registrations and on requests for quotation."""
+
+    HOUSEHOLD = "household", _("Household business")
+    RETAILER = "retailer", _("Retailer")
+    SUPERMARKET = "supermarket", _("Supermarket chain")
+    WHOLESALER = "wholesaler", _("Wholesaler or distributor")
+    PROCESSOR = "processor", _("Processor")
+    EXPORTER = "exporter", _("Exporter")
+    IMPORTER = "importer", _("Importer abroad")
+    HORECA = "horeca", _("Restaurant or hotel")
+
+
 class BuyerDemand(models.Model):
     """What a buyer wants to buy (nhu cầu mua): what, how much, at what price and quality, where, when.
 
@@ -37,17 +50,6 @@ class BuyerDemand(models.Model):
         AWARDED = "awarded", _("Quote accepted")
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
-
-    class CompanyKind(models.TextChoices):
-        HOUSEHOLD = "household", _("Household")
-        RETAILER = "retailer", _("Retail shop")
-        SUPERMARKET = "supermarket", _("Supermarket chain")
-        WHOLESALER = "wholesaler", _("Wholesaler or distributor")
-        KITCHEN = "kitchen", _("Restaurant, hotel or canteen")
-        PROCESSOR = "processor", _("Food processor")
-        EXPORTER = "exporter", _("Exporter")
-        IMPORTER = "importer", _("Foreign importer")
-        OTHER = "other", _("Other")
 
     buyer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demands", verbose_name=_("buyer")
@@ -106,7 +108,7 @@ class BuyerDemand(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     deadline = models.DateField(_("quotes until"), null=True, blank=True)
     company_kind = models.CharField(
-        _("buyer's business"), max_length=20, choices=CompanyKind.choices, blank=True
+        _("buyer's business"), max_length=20, choices=BuyerKind.choices, blank=True
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from marketplace.models import BuyerDemand, RfqInvitation
+from marketplace.models.rfqs import BuyerKind
 from marketplace.services.demands import DemandData, demand_create
 from tests import factories
 
@@ -18,7 +19,7 @@ def rfq(
     visibility: str = BuyerDemand.Visibility.PUBLIC,
     deadline: datetime.date | None = None,
     invite=(),
-    company_kind: str = BuyerDemand.CompanyKind.SUPERMARKET,
+    company_kind: str = BuyerKind.SUPERMARKET,
     **data,
 ) -> BuyerDemand:
     """An open RFQ of `buyer` (a new verified user when None), its deadline in two weeks by default;
