@@ -429,7 +429,8 @@ def _number(value) -> str:
     return f"{round(value):,}".replace(",", formats.get_format("THOUSAND_SEPARATOR"))
 
 
-def _quantity(quantity, unit: str, per_month: bool) -> str:
+def quantity_text(quantity, unit: str, per_month: bool) -> str:
+    """ "2.000 kg a month", or "2.000 kg" for a one-off quantity."""
     if per_month:
         return _("%(quantity)s %(unit)s a month") % {"quantity": _number(quantity), "unit": unit}
     return f"{_number(quantity)} {unit}"
@@ -445,7 +446,7 @@ def _text_reasons(text: dict) -> list[str]:
         return []
     name = text.get("product_name_en") if get_language() == "en" and text.get("product_name_en") else None
     name = name or text.get("product_name", "")
-    demanded = _quantity(text.get("quantity"), text.get("unit", ""), text.get("per_month", False))
+    demanded = quantity_text(text.get("quantity"), text.get("unit", ""), text.get("per_month", False))
     values = {"quantity": demanded, "what": text.get("demand", ""), "product": name}
     if text.get("how") in ("listed", "text"):
         return [_("Matches the demand for %(quantity)s of %(what)s: %(product)s") % values]
@@ -479,7 +480,7 @@ def _certification_reasons(certifications: dict) -> list[str]:
 def _capacity_reasons(capacity: dict) -> list[str]:
     if not capacity.get("comparable"):
         return []
-    supply = _quantity(capacity["capacity"], capacity["unit"], True)
+    supply = quantity_text(capacity["capacity"], capacity["unit"], True)
     if capacity["value"] >= 1:
         return [_("Can supply %(supply)s") % {"supply": supply}]
     return [

@@ -10,6 +10,7 @@ from django.db.models import Q
 from accounts.permissions import has_verified_email
 from catalog.models import Alliance, CooperativePage
 from catalog.permissions import staffed_cooperatives, staffing
+from marketplace.models import Quote
 
 
 def _active(user) -> bool:
@@ -172,6 +173,38 @@ def may_quote(user, rfq, cooperative) -> bool:
 def may_invite(user, rfq, cooperative) -> bool:
     """Invite `cooperative` to quote: the RFQ's buyer (any cooperative), or alliance staff overseeing it."""
     return owns_rfq(user, rfq) or oversees(user, cooperative)
+
+
+def overseen_among(user, cooperatives) -> set[int]:
+    """The ids of those of `cooperatives` that `user` oversees (as `oversees`), in one query."""
+    ids = staffing(user).alliance_ids if _active(user) else frozenset()
+    if not ids:
+        return set()
+    covered = Alliance.objects.filter(pk__in=ids).values_list("kind", "provinces")
+    kinds, provinces = set(), set()
+    for kind, province in covered:
+        kinds.add(kind)
+        provinces.add(province)
+    national = Alliance.Kind.NATIONAL in kinds
+    return {c.pk for c in cooperatives if national or c.province_id in provinces}
+
+
+def may_invite_all(user, rfq, cooperatives) -> bool:
+    """`may_invite` for each of `cooperatives` (at least one), in one query however many."""
+    cooperatives = list(cooperatives)
+    if not cooperatives:
+        return False
+    return owns_rfq(user, rfq) or overseen_among(user, cooperatives) >= {c.pk for c in cooperatives}
+
+
+def may_see_buyer(user, rfq) -> bool:
+    """Who posted an RFQ (name, organisation): its buyer, and the staff of the cooperative whose
+    quote the buyer accepted. Everyone else sees the request without the person behind it."""
+    if owns_rfq(user, rfq):
+        return True
+    cooperatives = staffing(user).cooperative_ids if _active(user) else frozenset()
+    accepted = rfq.quotes.filter(status=Quote.Status.ACCEPTED, cooperative_id__in=cooperatives)
+    return bool(cooperatives) and accepted.exists()
 
 
 def may_read_thread(user, rfq, cooperative) -> bool:

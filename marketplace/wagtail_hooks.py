@@ -145,3 +145,17 @@ def register_payments_menu():
 
 
 # === end of the statements and settlement block ===
+
+
+# === Requests for quotation (marketplace/admin_rfqs.py) ========================================
+# A cooperative's staff see the invitations to quote waiting for them on the dashboard.
+
+from marketplace import admin_rfqs  # noqa: E402
+
+
+@hooks.register("construct_homepage_panels")
+def add_invitations_to_quote_panel(request, panels):
+    admin_rfqs.add_invitations_panel(request, panels)
+
+
+# === end of requests for quotation ===
