@@ -79,12 +79,12 @@ OrderNumber = Path(..., max_length=40, description="The order number, e.g. HTX12
 
 
 @contextmanager
-def state_conflicts():
-    """Turn a move the order's current state does not allow into a 409."""
+def state_conflicts(codes: frozenset[str] = STATE_CONFLICTS):
+    """Turn a move the current state does not allow (a ValidationError with one of `codes`) into a 409."""
     try:
         yield
     except ValidationError as error:
-        if getattr(error, "code", None) in STATE_CONFLICTS:
+        if getattr(error, "code", None) in codes:
             raise HttpError(409, " ".join(error.messages)) from error
         raise
 

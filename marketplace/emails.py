@@ -23,11 +23,11 @@ def _vnd(amount: int) -> str:
     return format_vnd(amount, "vi")
 
 
-def _order_url(order: Order) -> str:
+def order_url(order: Order) -> str:
     return settings.SITE_BASE_URL + reverse("marketplace:order", kwargs={"number": order.number})
 
 
-def _admin_url(order: Order) -> str:
+def admin_url(order: Order) -> str:
     return settings.SITE_BASE_URL + reverse("marketplace_order", kwargs={"number": order.number})
 
 
@@ -44,10 +44,10 @@ def transfer_instructions(order: Order) -> str:
     )
 
 
-def _staff_emails(order: Order, subject: str, body: str, *, staff: list[str] | None = None) -> list[Email]:
-    """One email to each of the order's cooperative's staff (`staff`: their addresses, if known)."""
+def staff_emails(cooperative, subject: str, body: str, *, staff: list[str] | None = None) -> list[Email]:
+    """One email to each of the cooperative's staff (`staff`: their addresses, if known)."""
     if staff is None:
-        staff = [user.email for user in cooperative_staff_users(order.cooperative)]
+        staff = [user.email for user in cooperative_staff_users(cooperative)]
     return [Email(to=email, subject=subject, body=body) for email in staff if email]
 
 
@@ -59,7 +59,7 @@ def purchase_placed(purchase: Purchase, orders: list[Order]) -> None:
     ]
     for order in orders:
         parts.append(
-            f"\n{order.number} · {order.cooperative.title} · {_vnd(order.total_vnd)}\n{_order_url(order)}"
+            f"\n{order.number} · {order.cooperative.title} · {_vnd(order.total_vnd)}\n{order_url(order)}"
         )
         if purchase.payment_method == PaymentMethod.VIETQR:
             parts.append(transfer_instructions(order))
@@ -84,10 +84,10 @@ def purchase_placed(purchase: Purchase, orders: list[Order]) -> None:
             "number": order.number,
             "total": _vnd(order.total_vnd),
             "method": order.get_payment_method_display(),
-            "url": _admin_url(order),
+            "url": admin_url(order),
         }
         subject = _("New order %(number)s") % {"number": order.number}
-        emails += _staff_emails(order, subject, body, staff=staff.get(order.cooperative_id, []))
+        emails += staff_emails(order.cooperative, subject, body, staff=staff.get(order.cooperative_id, []))
     send_after_commit([email for email in emails if email.to])
 
 
@@ -105,7 +105,7 @@ def status_changed(order: Order, *, by_buyer: bool = False) -> None:
     if subject is None:
         return
     subject = _(subject) % {"number": order.number}
-    lines = [subject + ".", _order_url(order)]
+    lines = [subject + ".", order_url(order)]
     if order.status == Order.Status.SHIPPED and (order.carrier or order.tracking_number):
         lines.insert(
             1,
@@ -117,7 +117,7 @@ def status_changed(order: Order, *, by_buyer: bool = False) -> None:
     body = "\n".join(lines)
     emails = [Email(to=order.purchase.buyer.email, subject=subject, body=body)]
     if by_buyer:
-        emails = _staff_emails(order, subject, body.replace(_order_url(order), _admin_url(order)))
+        emails = staff_emails(order.cooperative, subject, body.replace(order_url(order), admin_url(order)))
     send_after_commit([email for email in emails if email.to])
 
 
@@ -127,8 +127,8 @@ def payment_received(order: Order) -> None:
         "amount": _vnd(order.total_vnd),
         "number": order.number,
     }
-    emails = [Email(to=order.purchase.buyer.email, subject=subject, body=body + "\n" + _order_url(order))]
-    emails += _staff_emails(order, subject, body + "\n" + _admin_url(order))
+    emails = [Email(to=order.purchase.buyer.email, subject=subject, body=body + "\n" + order_url(order))]
+    emails += staff_emails(order.cooperative, subject, body + "\n" + admin_url(order))
     send_after_commit([email for email in emails if email.to])
 
 
@@ -139,5 +139,5 @@ def refunded(order: Order, amount_vnd: int) -> None:
         "number": order.number,
     }
     send_after_commit(
-        [Email(to=order.purchase.buyer.email, subject=subject, body=body + "\n" + _order_url(order))]
+        [Email(to=order.purchase.buyer.email, subject=subject, body=body + "\n" + order_url(order))]
     )

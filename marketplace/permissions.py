@@ -210,3 +210,37 @@ def may_see_buyer(user, rfq) -> bool:
 def may_read_thread(user, rfq, cooperative) -> bool:
     """The messages between an RFQ's buyer and one cooperative: those two sides only."""
     return owns_rfq(user, rfq) or may_fulfil(user, cooperative)
+
+
+def thread_allowed(rfq, cooperative) -> bool:
+    """Whether the RFQ's buyer and `cooperative` may talk at all: the RFQ is public, or the
+    cooperative was invited to it or has quoted on it."""
+    if rfq.kind != rfq.Kind.RFQ:
+        return False
+    if rfq.visibility == rfq.Visibility.PUBLIC:
+        return True
+    return (
+        rfq.invitations.filter(cooperative=cooperative).exists()
+        or rfq.quotes.filter(cooperative=cooperative).exists()
+    )
+
+
+def may_message(user, rfq, cooperative) -> bool:
+    """Read and write the thread between the RFQ's buyer and `cooperative`: one of those two sides,
+    where a thread may exist (`thread_allowed`)."""
+    return may_read_thread(user, rfq, cooperative) and thread_allowed(rfq, cooperative)
+
+
+def may_see_quote(user, quote) -> bool:
+    """A quote is seen by the RFQ's buyer and by the quoting cooperative's staff (superusers too)."""
+    return owns_rfq(user, quote.rfq) or may_fulfil(user, quote.cooperative)
+
+
+def may_accept_quote(user, quote) -> bool:
+    """Only the RFQ's buyer accepts a quote (which places an order in their name)."""
+    return owns_rfq(user, quote.rfq)
+
+
+def may_withdraw_quote(user, quote) -> bool:
+    """The quoting cooperative's staff withdraw its quote."""
+    return may_fulfil(user, quote.cooperative)

@@ -4,6 +4,10 @@
 stock back, and deletes visitors' carts untouched for `ANONYMOUS_CART_DAYS`. Run it every few
 minutes: from cron (`manage.py expire_unpaid_orders`) or by enqueueing this task from whatever
 schedules the worker's jobs (docs/payments.md, "Unpaid orders").
+
+`expire_rfqs_and_quotes` closes requests for quotation past their deadline and expires quotes past
+their validity (marketplace/services/quotes.py). Run it daily, or more often: it is idempotent
+(`manage.py expire_rfqs`, or enqueue the task).
 """
 
 import datetime
@@ -23,3 +27,10 @@ def expire_unpaid() -> dict:
     cutoff = timezone.now() - datetime.timedelta(days=ANONYMOUS_CART_DAYS)
     carts, _ = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
     return {"expired": expired, "carts_deleted": carts}
+
+
+@task()
+def expire_rfqs_and_quotes() -> dict:
+    from marketplace.services.quotes import expire_rfqs_and_quotes as expire
+
+    return expire()

@@ -77,7 +77,8 @@ def normalise_phone(phone: str) -> str:
     return re.sub(r"[\s.\-()]", "", phone or "")
 
 
-def _check_address(shipping: ShippingAddress) -> _Address:
+def check_address(shipping: ShippingAddress) -> _Address:
+    """The address checked and its places looked up; ValidationError naming each wrong field."""
     errors: dict[str, str] = {}
     name, address = (shipping.name or "").strip(), (shipping.address or "").strip()
     if not name or len(name) > 120 or "\x00" in name:
@@ -186,12 +187,21 @@ def hold_deadline(method: str, now: datetime.datetime) -> datetime.datetime | No
     return None
 
 
-def _new_purchase(**fields) -> Purchase:
+def new_purchase(*, address: _Address, **fields) -> Purchase:
+    """A purchase delivered to `address` under a fresh payment code (retried on the rare collision):
+    for checkout and for accepted quotes."""
+    shipping = {
+        "shipping_name": address.name,
+        "shipping_phone": address.phone,
+        "shipping_province": address.province,
+        "shipping_ward": address.ward,
+        "shipping_address": address.address,
+    }
     for _attempt in range(10):
         code = codes.make(secrets.randbelow(CODE_SPACE))
         try:
             with transaction.atomic():
-                return Purchase.objects.create(payment_code=code, **fields)
+                return Purchase.objects.create(payment_code=code, **shipping, **fields)
         except IntegrityError:
             if not Purchase.objects.filter(payment_code=code).exists():
                 raise
@@ -225,7 +235,7 @@ def checkout(*, buyer, cart: Cart, data: CheckoutData) -> Purchase:
         raise PermissionDenied(_("Confirm your email address before you place an order."))
     if cart.user_id != buyer.pk:
         raise PermissionDenied(_("This is not your cart."))
-    address = _check_address(data.shipping)
+    address = check_address(data.shipping)
     note = (data.note or "").strip()
     if len(note) > 1000:
         raise ValidationError({"note": _("The note is too long (at most 1000 characters).")}, code="note")
@@ -241,15 +251,11 @@ def checkout(*, buyer, cart: Cart, data: CheckoutData) -> Purchase:
     tracked = {line.product.pk for line in view.lines if line.available is not None}
     now = timezone.now()
     deadline = hold_deadline(method, now)
-    purchase = _new_purchase(
+    purchase = new_purchase(
         buyer=buyer,
         payment_method=method,
         total_vnd=view.total_vnd,
-        shipping_name=address.name,
-        shipping_phone=address.phone,
-        shipping_province=address.province,
-        shipping_ward=address.ward,
-        shipping_address=address.address,
+        address=address,
         note=note,
         created_at=now,
     )
