@@ -45,7 +45,6 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -385,10 +384,8 @@ def quote_withdraw(*, user, quote: Quote) -> Quote:
 
 
 def deposit_of(total_vnd: int, percent: int | None) -> int:
-    """The deposit in whole đồng (half up)."""
-    if not percent:
-        return 0
-    return int((Decimal(total_vnd) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """The deposit in whole đồng (0 without deposit terms)."""
+    return pricing.deposit(total_vnd=total_vnd, percent=percent or 0)
 
 
 def _last_address(user) -> ShippingAddress:
