@@ -7,18 +7,13 @@ DoesNotExist (the API answers 404, so a guessed id reveals nothing). A list of q
 same few queries whatever its length (tests/marketplace/quotes/test_selectors.py counts them).
 
 Distance is between the cooperative's province and the RFQ's delivery province, from the
-provinces' administrative centres. `distance_km` here is a stand-in until the fair-independent
-matcher (marketplace/matching.py, issue 10 §1) lands with its own; swap the import then.
+provinces' administrative centres (marketplace.matching.distance_km, as the ranking uses).
 """
 
 from __future__ import annotations
 
-import csv
-import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Prefetch, Q, QuerySet
@@ -30,44 +25,11 @@ from catalog.models.pages import TAX_CODE_RE
 from catalog.permissions import staffed_cooperatives
 from catalog.selectors import listed_products, with_valid_stars
 from marketplace import pricing
+from marketplace.matching import distance_km
 from marketplace.models import BuyerDemand, Quote, QuoteLine, QuoteRevision, RfqMessage
 from marketplace.permissions import may_message, may_see_quote, may_view_rfq, owns_rfq
 
 MAX_ID = 2**63 - 1
-EARTH_RADIUS_KM = 6371.0
-# Where the provinces' centres are: marketplace's own data once the matcher moves there, else the fairs'.
-_CENTRES = [
-    Path(__file__).resolve().parents[1] / "data" / "province_centres.csv",
-    Path(__file__).resolve().parents[2] / "fairs" / "data" / "province_centres.csv",
-]
-
-
-# --- distance (a stand-in for marketplace.matching.distance_km) --------------------------------
-
-
-@cache
-def _province_centres() -> dict[str, tuple[float, float]]:
-    path = next((path for path in _CENTRES if path.exists()), None)
-    if path is None:
-        return {}
-    with path.open(encoding="utf-8", newline="") as file:
-        return {
-            row["code"]: (float(row["latitude"]), float(row["longitude"])) for row in csv.DictReader(file)
-        }
-
-
-def distance_km(a: str | None, b: str | None) -> float | None:
-    """Great-circle distance between two provinces' centres; None when either is unknown."""
-    centres = _province_centres()
-    if a not in centres or b not in centres:
-        return None
-    (lat1, lon1), (lat2, lon2) = centres[a], centres[b]
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
-
-
 # --- RFQs and quotes ---------------------------------------------------------------------------
 
 

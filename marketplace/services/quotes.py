@@ -399,7 +399,7 @@ def _why_not(quote_id: int, today: datetime.date, revision: int | None) -> Quote
             _("This quote was valid until %(date)s.") % {"date": quote.valid_until.isoformat()},
             code="expired",
         )
-    if quote.rfq.status != R.OPEN:
+    if quote.rfq.status not in (R.OPEN, R.CLOSED):
         return QuoteNotAcceptable(
             _("This request for quotation is %(status)s.") % {"status": quote.rfq.get_status_display()},
             code="closed",
@@ -523,7 +523,8 @@ def quote_accept(
     # Accepts and revisions on one RFQ queue up on its row; the conditional update below decides.
     BuyerDemand.objects.select_for_update().filter(pk=quote.rfq_id).first()
     today, now = timezone.localdate(), timezone.now()
-    rfq_open = Exists(BuyerDemand.objects.filter(pk=OuterRef("rfq_id"), status=R.OPEN))
+    # Quotes close at the RFQ's deadline, but a quote still valid may be accepted after it.
+    rfq_open = Exists(BuyerDemand.objects.filter(pk=OuterRef("rfq_id"), status__in=[R.OPEN, R.CLOSED]))
     acceptable = Quote.objects.filter(rfq_open, pk=quote.pk, status=S.SENT, valid_until__gte=today)
     if revision is not None:
         acceptable = acceptable.filter(revision=revision)

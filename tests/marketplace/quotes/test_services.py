@@ -364,12 +364,23 @@ def test_an_expired_withdrawn_or_revised_quote_or_a_closed_rfq_is_not_acceptable
         quote_accept(user=trade.buyer, quote=revised, shipping=mf.address(), revision=1)
     assert refused.value.code == "revised"
 
-    BuyerDemand.objects.filter(pk=trade.rfq.pk).update(status="closed")
+    BuyerDemand.objects.filter(pk=trade.rfq.pk).update(status="cancelled")
     with pytest.raises(QuoteNotAcceptable) as refused:
         quote_accept(user=trade.buyer, quote=revised, shipping=mf.address())
     assert refused.value.code == "closed"
     assert not Order.objects.exists()
     assert not Quote.objects.filter(status="accepted").exists()
+
+
+def test_a_quote_still_valid_is_accepted_after_the_deadline_closed_the_rfq(trade):
+    """The deadline ends the sending of quotes, not the buyer's choice among those still valid."""
+    quote = qf.quote(trade.rfq, trade.rice)
+    BuyerDemand.objects.filter(pk=trade.rfq.pk).update(status="closed")
+
+    order = quote_accept(user=trade.buyer, quote=quote, shipping=mf.address())
+
+    assert order.total_vnd == quote.total_vnd
+    assert BuyerDemand.objects.get(pk=trade.rfq.pk).status == "awarded"
 
 
 def test_an_accepted_or_withdrawn_quote_cannot_be_revised_or_withdrawn_again(trade):
