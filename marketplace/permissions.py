@@ -177,3 +177,12 @@ def may_invite(user, rfq, cooperative) -> bool:
 def may_read_thread(user, rfq, cooperative) -> bool:
     """The messages between an RFQ's buyer and one cooperative: those two sides only."""
     return owns_rfq(user, rfq) or may_fulfil(user, cooperative)
+
+
+# --- market information -----------------------------------------------------------------------
+
+
+def may_view_market(user) -> bool:
+    """The market-information page and its exports (prices by province, demand against supply):
+    alliance staff and superusers. A cooperative's staff and buyers read the public prices only."""
+    return _active(user) and (user.is_superuser or bool(staffing(user).alliance_ids))

@@ -32,7 +32,8 @@ the quantity lies at or below one price, the median is the midpoint of that pric
 one; with every quantity 1 this is the ordinary median. Rounded half up to whole đồng.
 
 **Cost.** A fixed number of queries: `market_prices` makes 3 (categories, quote lines, order lines),
-`demand_and_supply` 4 (categories, provinces, RFQs grouped, listed capacity grouped). The price
+`demand_and_supply` 5 (categories, provinces, RFQs grouped, Wagtail's private sections,
+listed capacity grouped). The price
 rows are read one per traded line in the window and grouped in Python, so time and memory grow
 with the lines traded in the window (a few hundred thousand lines is a few seconds); medians
 cannot be computed portably in SQL on SQLite. Should that ever be too slow, the monthly items can
@@ -181,6 +182,11 @@ def _categories() -> dict[int, Category]:
     }
 
 
+def _family(categories: dict[int, Category], category: Category) -> set[int]:
+    """The category's id and, for a product group, its subcategories' ids."""
+    return {category.pk} | {c.pk for c in categories.values() if c.parent_id == category.pk}
+
+
 def _category_order(categories: dict[int, Category]):
     """Groups in their order, each followed by its subcategories."""
 
@@ -221,9 +227,7 @@ def market_prices(
     if nationwide and province is not None:
         raise ValueError("Ask for one province or for the whole country, not both.")
     categories = _categories()
-    wanted_ids = None
-    if category is not None:
-        wanted_ids = {category.pk} | {c.pk for c in categories.values() if c.parent_id == category.pk}
+    wanted_ids = _family(categories, category) if category is not None else None
     found = observations(months=months, category_ids=wanted_ids, province=province)
     labels = _labels(o.unit for o in found)
 
@@ -330,12 +334,14 @@ class DemandSupplyRow:
 
 
 def demand_and_supply(
-    *, months: int = DEFAULT_MONTHS, province: Province | None = None
+    *, months: int = DEFAULT_MONTHS, category: Category | None = None, province: Province | None = None
 ) -> list[DemandSupplyRow]:
     """Demand by delivery province (RFQs open now or posted in the last `months` months, cancelled
     ones left out: how many, and the quantities asked, monthly and one-off) against supply (the
     monthly capacity of listed products of cooperatives seated in that province), per category and
-    unit. Units fold as in `market_prices`. 4 queries.
+    unit, as each RFQ and product names them (no roll-up into groups). `category` narrows both sides
+    to it and, for a product group, its subcategories; `province` to that province. Units fold as in
+    `market_prices`. 5 queries.
     """
     start = window_start(months)
     categories = _categories()
@@ -343,6 +349,9 @@ def demand_and_supply(
     rfqs = BuyerDemand.objects.filter(kind=BuyerDemand.Kind.RFQ).exclude(status=BuyerDemand.Status.CANCELLED)
     rfqs = rfqs.filter(Q(status=BuyerDemand.Status.OPEN) | Q(created_at__gte=start))
     offers = listed_products().filter(inventory__monthly_capacity__gt=0)
+    if category is not None:
+        rfqs = rfqs.filter(category__in=_family(categories, category))
+        offers = offers.filter(category__in=_family(categories, category))
     if province is not None:
         rfqs = rfqs.filter(delivery_province=province)
         offers = offers.filter(cooperative__province=province)

@@ -213,3 +213,14 @@ def test_the_weighted_median_follows_the_quantity():
     assert weighted_median([(10, 1), (11, 1)]) == 11  # 10.5 rounds half up
     with pytest.raises(ValueError, match="No prices"):
         weighted_median([])
+
+
+def test_prices_read_in_three_queries_however_much_traded(seller, django_assert_num_queries):
+    three = [seller(price_vnd=p) for p in (10_000, 20_000, 30_000)]
+    for month in range(3):
+        for one in three:
+            paid_order(one.product, 1, when=months_ago(month))
+            accepted_quote(one.cooperative, [(one.product, "kg", 1_000 + month, 1)], when=months_ago(month))
+    with django_assert_num_queries(3):
+        items = market_prices(months=36)
+    assert len({item["month"] for item in items}) == 3
