@@ -244,3 +244,12 @@ def may_accept_quote(user, quote) -> bool:
 def may_withdraw_quote(user, quote) -> bool:
     """The quoting cooperative's staff withdraw its quote."""
     return may_fulfil(user, quote.cooperative)
+
+
+# --- market information -----------------------------------------------------------------------
+
+
+def may_view_market(user) -> bool:
+    """The market-information page and its exports (prices by province, demand against supply):
+    alliance staff and superusers. A cooperative's staff and buyers read the public prices only."""
+    return _active(user) and (user.is_superuser or bool(staffing(user).alliance_ids))

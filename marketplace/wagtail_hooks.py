@@ -66,8 +66,8 @@ from django.urls import reverse  # noqa: E402
 from django.utils.translation import gettext_lazy as _statements_label  # noqa: E402
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem  # noqa: E402
 
-from marketplace.permissions import may_reconcile_any, may_view_any_settlement  # noqa: E402
-from marketplace.views import reconciliation, settlement  # noqa: E402
+from marketplace.permissions import may_reconcile_any, may_view_any_settlement, may_view_market  # noqa: E402
+from marketplace.views import market, reconciliation, settlement  # noqa: E402
 
 
 class _ShownTo(MenuItem):
@@ -104,6 +104,12 @@ def register_statement_urls():
             settlement.payout_view,
             name="marketplace_settlement_payout",
         ),
+        path("marketplace/market/", market.market_view, name="marketplace_market"),
+        path(
+            "marketplace/market/<slug:report>.<slug:file_format>",
+            market.download_view,
+            name="marketplace_market_download",
+        ),
     ]
 
 
@@ -133,6 +139,14 @@ def register_payments_menu():
             icon_name="table",
             order=300,
             shown_to=may_view_any_settlement,
+        ),
+        _ShownTo(
+            _statements_label("Market information"),
+            reverse("marketplace_market"),
+            name="marketplace-market",
+            icon_name="table",
+            order=400,
+            shown_to=may_view_market,
         ),
     ]
     return SubmenuMenuItem(
