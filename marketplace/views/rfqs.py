@@ -181,15 +181,25 @@ def _admin_quote_url(rfq: BuyerDemand) -> str:
     return f"{reverse('wagtailadmin_home')}marketplace/rfqs/{rfq.pk}/"
 
 
+def _quote_row(item, *, acceptable: bool = False) -> dict:
+    """A quote's card: the comparison (a QuoteView), its certifications named, and whether the
+    viewer may accept it."""
+    return {"item": item, "acceptable": acceptable, "certifications": _scheme_labels(item.certifications)}
+
+
 def _buyer_context(request, rfq: BuyerDemand, view, taking_quotes: bool) -> dict:
     invited = {invitation.cooperative_id for invitation in view.invitations}
     matches = rank_cooperatives(rfq, limit=MATCHES) if taking_quotes else []
-    quotes = quote_selectors.quote_views(request.user, rfq)
     today = timezone.localdate()
-    for item in quotes:
-        quote = item.quote
-        item.acceptable = taking_quotes and quote.status == Quote.Status.SENT and quote.valid_until >= today
-        item.certification_labels = _scheme_labels(item.certifications)
+    quotes = [
+        _quote_row(
+            item,
+            acceptable=taking_quotes
+            and item.quote.status == Quote.Status.SENT
+            and item.quote.valid_until >= today,
+        )
+        for item in quote_selectors.quote_views(request.user, rfq)
+    ]
     return {
         "invitations": view.invitations,
         "matches": [{"match": match, "invited": match.cooperative.pk in invited} for match in matches],
@@ -203,9 +213,7 @@ def _staff_context(request, rfq: BuyerDemand) -> dict:
     threads = board_selectors.staffed_threads(request.user, rfq)
     if not threads:
         return {}
-    quotes = quote_selectors.quote_views(request.user, rfq)
-    for item in quotes:
-        item.certification_labels = _scheme_labels(item.certifications)
+    quotes = [_quote_row(item) for item in quote_selectors.quote_views(request.user, rfq)]
     return {"staff_threads": threads, "own_quotes": quotes}
 
 
