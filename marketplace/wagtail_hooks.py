@@ -162,7 +162,8 @@ def register_payments_menu():
 
 
 # === Requests for quotation (marketplace/admin_rfqs.py) ========================================
-# A cooperative's staff see the invitations to quote waiting for them on the dashboard.
+# A cooperative's staff see the invitations to quote waiting for them on the dashboard, list the
+# RFQs and answer them with quotes; alliance staff invite the cooperatives they oversee.
 
 from marketplace import admin_rfqs  # noqa: E402
 
@@ -170,6 +171,25 @@ from marketplace import admin_rfqs  # noqa: E402
 @hooks.register("construct_homepage_panels")
 def add_invitations_to_quote_panel(request, panels):
     admin_rfqs.add_invitations_panel(request, panels)
+
+
+@hooks.register("register_admin_urls")
+def register_rfq_urls():
+    return [
+        path("marketplace/rfqs/", admin_rfqs.rfq_index_view, name="marketplace_rfqs"),
+        path("marketplace/rfqs/results/", admin_rfqs.rfq_index_results_view, name="marketplace_rfqs_results"),
+        path("marketplace/rfqs/<id:rfq_id>/", admin_rfqs.rfq_detail_view, name="marketplace_rfq"),
+        path(
+            "marketplace/rfqs/<id:rfq_id>/do/<slug:action>/",
+            admin_rfqs.rfq_action_view,
+            name="marketplace_rfq_action",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_rfqs_menu_item():
+    return admin_rfqs.menu_item()
 
 
 # === end of requests for quotation ===
