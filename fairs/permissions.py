@@ -84,3 +84,22 @@ def can_view_agreement_document(user, agreement) -> bool:
         or acts_for(user, agreement.supplier)
         or is_organiser(user, agreement.fair)
     )
+
+
+def is_buyer_in(user, participants) -> bool:
+    """Whether `user` is the account that registered one of `participants` as a buyer."""
+    return user.is_authenticated and any(
+        p.role == Participant.Role.BUYER and p.user_id == user.pk for p in participants
+    )
+
+
+def may_send_rfq_after(user, meeting, participants) -> bool:
+    """ "Send an RFQ" after a meeting held with a follow-up: its buyer only (`participants`: the
+    meeting's, as loaded), not the cooperative, the organisers or an administrator acting for it."""
+    return meeting.outcome == meeting.Outcome.FOLLOW_UP and is_buyer_in(user, participants)
+
+
+def may_order_under(user, agreement) -> bool:
+    """Turn an agreement into marketplace orders: its buyer's own account, since the orders are
+    placed (and paid) in that buyer's name."""
+    return is_buyer_in(user, [agreement.buyer])

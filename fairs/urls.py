@@ -58,6 +58,11 @@ urlpatterns = [
         agreements.agreement_document,
         name="agreement_document",
     ),
+    path(
+        "<id:fair_id>/thoa-thuan/<id:agreement_id>/dat-hang/",
+        agreements.agreement_orders,
+        name="agreement_orders",
+    ),
     # report
     path("<id:fair_id>/bao-cao/", report.report, name="report"),
     path("<id:fair_id>/bao-cao.csv", report.report_csv, name="report_csv"),

@@ -216,3 +216,25 @@ class Agreement(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.buyer} – {self.supplier}"
+
+
+class AgreementOrder(models.Model):
+    """An order placed in the marketplace under an agreement: one per delivery of the schedule its
+    buyer set (fairs.services.agreement_place_orders). The cooperative works the order as any other."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="orders")
+    order = models.OneToOneField("marketplace.Order", on_delete=models.CASCADE, related_name="fair_agreement")
+    delivery = models.PositiveSmallIntegerField(_("delivery"))
+    deliver_on = models.DateField(_("delivery date"))
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order under an agreement")
+        verbose_name_plural = _("orders under agreements")
+        ordering = ["agreement", "deliver_on", "pk"]
+
+    def __str__(self):
+        return f"{self.agreement_id} → {self.order_id}"

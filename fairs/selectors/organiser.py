@@ -13,6 +13,7 @@ from catalog.models import ProductPage, Province
 
 from .. import permissions
 from ..models import Agreement, FairPage, Meeting, MeetingRequest, Participant, Slot
+from .follow_up import MEETING_RELATED
 
 PARTICIPANTS_PER_PAGE = 50
 RECENT_CHECK_INS = 10
@@ -243,7 +244,7 @@ def checked_in_participant(fair: FairPage, participant_id: int) -> Participant |
 
 def meeting_for_page(fair: FairPage, meeting_id: int) -> Meeting:
     return get_object_or_404(
-        Meeting.objects.select_related("demand").prefetch_related(
+        Meeting.objects.select_related(*MEETING_RELATED).prefetch_related(
             Prefetch(
                 "participants",
                 queryset=Participant.objects.select_related("province", "cooperative").order_by(

@@ -15,7 +15,8 @@ from catalog.permissions import staffing
 from catalog.selectors import public_products, with_card_images
 
 from .. import permissions
-from ..models import BuyerDemand, FairPage, Meeting, MeetingRequest, Participant, Slot
+from ..models import Agreement, BuyerDemand, FairPage, Meeting, MeetingRequest, Participant, Slot
+from .follow_up import MEETING_RELATED, agreements_prefetch, rfq_url
 
 
 def upcoming_fairs():
@@ -119,6 +120,7 @@ class MeetingView:
     meeting: Meeting
     slot: Slot | None
     others: list[Participant]
+    rfq_url: str = ""  # "Send an RFQ", for the buyer of a meeting held with a follow-up
 
     @property
     def other_names(self) -> str:
@@ -137,11 +139,19 @@ class ParticipationView:
     open_with: set[int] = field(default_factory=set)
     interested_in: set[int] = field(default_factory=set)
     recommendations: list | None = None
+    agreements: list[Agreement] = field(default_factory=list)
+    may_order: bool = False  # the buyer may place orders under its agreements
 
 
 def _participants_with_activity():
-    meetings = Meeting.objects.not_cancelled().prefetch_related(
-        Prefetch("participants", queryset=Participant.objects.only("pk", "name", "role", "fair_id"))
+    meetings = (
+        Meeting.objects.not_cancelled()
+        .select_related(*MEETING_RELATED)
+        .prefetch_related(
+            Prefetch(
+                "participants", queryset=Participant.objects.only("pk", "name", "role", "fair_id", "user_id")
+            )
+        )
     )
     return Participant.objects.select_related("fair", "cooperative", "province").prefetch_related(
         "representatives",
@@ -182,6 +192,9 @@ def participations(*, user, fair: FairPage) -> list[ParticipationView]:
     """The registrations at `fair` that `user` acts for, each with its demands, requests and meetings."""
     participants = list(
         _participants_with_activity()
+        .prefetch_related(
+            agreements_prefetch("agreements_as_buyer"), agreements_prefetch("agreements_as_supplier")
+        )
         .filter(pk__in=permissions.participants_of(user, fair).values("pk"))
         .order_by("role", "name", "pk")
     )
@@ -195,15 +208,26 @@ def participations(*, user, fair: FairPage) -> list[ParticipationView]:
         open_with = {r.requester_id for r in received if r.status in MeetingRequest.OPEN} | {
             r.recipient_id for r in sent if r.status in MeetingRequest.OPEN
         }
+        is_buyer = participant.role == Participant.Role.BUYER
+        meetings = _meeting_views(participant, slots)
+        for view in meetings:
+            if is_buyer and permissions.may_send_rfq_after(user, view.meeting, [participant]):
+                view.rfq_url = rfq_url(view.meeting)
         views.append(
             ParticipationView(
                 participant=participant,
                 demands=list(participant.demands.all()),
                 received=received,
                 sent=sent,
-                meetings=_meeting_views(participant, slots),
+                meetings=meetings,
                 open_with=open_with,
                 interested_in={p.pk for p in participant.interested_in.all()},
+                agreements=list(
+                    participant.agreements_as_buyer.all()
+                    if is_buyer
+                    else participant.agreements_as_supplier.all()
+                ),
+                may_order=is_buyer and permissions.is_buyer_in(user, [participant]),
             )
         )
     return views

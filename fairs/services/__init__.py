@@ -1,12 +1,21 @@
 """Writes for fairs, one module per entity: the fair itself, registration, demands, meeting
-requests and meetings, scheduling, and agreements.
+requests and meetings, scheduling, and agreements (with the orders placed under them).
 
 Bad input raises ValidationError with a message for the person who sent it and changes
 nothing; acting for someone else raises PermissionDenied. Views, the API, the demo data
 and the tests all write through here, by the names this package exports.
 """
 
-from .agreements import MAX_DOCUMENT_BYTES, AgreementData, agreement_record, meeting_record_outcome
+from .agreements import (
+    MAX_DOCUMENT_BYTES,
+    MONTHLY,
+    ONCE,
+    AgreementData,
+    AgreementOrdersData,
+    agreement_place_orders,
+    agreement_record,
+    meeting_record_outcome,
+)
 from .demands import DemandData, demand_create, demand_delete
 from .fairs import (
     ORGANISER_PAGE_PERMISSIONS,
@@ -40,15 +49,19 @@ from .scheduling import ScheduleOutcome, fair_schedule, schedule_instance
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
+    "MONTHLY",
+    "ONCE",
     "ORGANISER_PAGE_PERMISSIONS",
     "REGISTRATION_MOVES",
     "STATUS_MOVES",
     "AgreementData",
+    "AgreementOrdersData",
     "DemandData",
     "RegistrationData",
     "RepresentativeData",
     "ScheduleOutcome",
     "SessionData",
+    "agreement_place_orders",
     "agreement_record",
     "check_sessions",
     "demand_create",

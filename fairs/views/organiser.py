@@ -33,6 +33,7 @@ from ..forms_organiser import (
 )
 from ..models import FairPage, Meeting, MeetingRequest, Participant
 from ..selectors import organiser as selectors
+from ..selectors.follow_up import rfq_url
 
 CHECK_IN_SESSION_KEY = "fairs-check-in-{fair_id}"
 SCHEDULE_SESSION_KEY = "fairs-schedule-{fair_id}"
@@ -426,6 +427,13 @@ def meeting(request, fair_id: int, meeting_id: int):
             "outcome_form": outcome_form,
             "agreement_form": agreement_form,
             "agreements": list(meeting.agreements.all()),
+            # The meeting's buyer follows it up: a request for quotation, orders under an agreement.
+            "rfq_url": rfq_url(meeting)
+            if permissions.may_send_rfq_after(request.user, meeting, people)
+            else "",
+            "orders_agreements": {
+                a.pk for a in meeting.agreements.all() if permissions.may_order_under(request.user, a)
+            },
             "pin_form": PinForm(
                 slot_choices=labels.items(), initial={"meeting_id": meeting.pk, "slot": meeting.slot_key}
             )

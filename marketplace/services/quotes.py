@@ -61,7 +61,6 @@ from marketplace import pricing, quote_emails
 from marketplace.models import (
     BuyerDemand,
     Order,
-    OrderEvent,
     OrderLine,
     PaymentMethod,
     PaymentTerms,
@@ -78,8 +77,8 @@ from marketplace.permissions import (
     may_withdraw_quote,
     owns_rfq,
 )
-from marketplace.services.checkout import ShippingAddress, check_address, commission_on, new_purchase
-from marketplace.services.moves import record_events
+from marketplace.services.agreements import place_agreed_order
+from marketplace.services.checkout import ShippingAddress, check_address
 
 MAX_LINES = 50
 MAX_VALID_DAYS = 365
@@ -442,36 +441,13 @@ def _purchase_note(quote: Quote, revision: QuoteRevision, note: str) -> str:
 
 def _place_order(*, user, quote: Quote, revision: QuoteRevision, terms, address, note: str, now) -> Order:
     method = PaymentMethod.COD if revision.payment_terms == PaymentTerms.COD else PaymentMethod.VIETQR
-    bank = {"bank_bin": "", "bank_account": "", "bank_account_name": ""}
-    if method == PaymentMethod.VIETQR:
-        bank = {name: getattr(terms, name) for name in bank}
-    purchase = new_purchase(
+    return place_agreed_order(
+        terms=terms,
         buyer=user,
-        payment_method=method,
-        total_vnd=revision.total_vnd,
-        address=address,
-        note=_purchase_note(quote, revision, note),
-        created_at=now,
-    )
-    order = Order.objects.create(
-        purchase=purchase,
         cooperative=quote.cooperative,
-        number=f"{purchase.payment_code}-1",
-        payment_method=method,
-        subtotal_vnd=revision.subtotal_vnd,
-        shipping_vnd=0,
-        total_vnd=revision.total_vnd,
-        commission_vnd=commission_on(revision.subtotal_vnd),
-        shipping_method=CooperativeTerms.Shipping.FLAT,
-        holds_stock=False,
-        hold_until=None,
-        created_at=now,
-        **bank,
-    )
-    OrderLine.objects.bulk_create(
-        [
+        method=method,
+        lines=[
             OrderLine(
-                order=order,
                 product=line.product,
                 sku=line.sku,
                 name=line.description,
@@ -481,23 +457,20 @@ def _place_order(*, user, quote: Quote, revision: QuoteRevision, terms, address,
                 unit_price_vnd=line.unit_price_vnd,
                 line_total_vnd=line.line_total_vnd,
                 vat_rate=line.vat_rate,
-                stock_tracked=False,
             )
             for line in revision.lines.select_related("product").order_by("pk")
-        ]
+        ],
+        address=address,
+        note=_purchase_note(quote, revision, note),
+        now=now,
+        detail={
+            "quote": quote.pk,
+            "revision": revision.number,
+            "payment_terms": revision.payment_terms,
+            "deposit_percent": revision.deposit_percent,
+            "deposit_vnd": deposit_of(revision.total_vnd, revision.deposit_percent),
+        },
     )
-    record_events(
-        orders=[order],
-        kind="status:placed",
-        actor=OrderEvent.Actor.BUYER,
-        user=user,
-        quote=quote.pk,
-        revision=revision.number,
-        payment_terms=revision.payment_terms,
-        deposit_percent=revision.deposit_percent,
-        deposit_vnd=deposit_of(revision.total_vnd, revision.deposit_percent),
-    )
-    return order
 
 
 @transaction.atomic
