@@ -155,7 +155,7 @@ def _check_open(rfq: BuyerDemand, today: datetime.date) -> None:
         )
 
 
-def _has_bank_account(cooperative) -> bool:
+def has_bank_account(cooperative) -> bool:
     terms = CooperativeTerms.objects.filter(cooperative=cooperative).first()
     return terms is not None and terms.has_bank_account
 
@@ -183,7 +183,7 @@ def _check_terms(data: QuoteData, cooperative, today: datetime.date) -> dict:
         }
     if errors:
         raise ValidationError(errors, code="terms")
-    if data.payment_terms != PaymentTerms.COD and not _has_bank_account(cooperative):
+    if data.payment_terms != PaymentTerms.COD and not has_bank_account(cooperative):
         raise ValidationError(
             {
                 "payment_terms": _(
