@@ -1,7 +1,7 @@
 """Market information (thông tin thị trường): prices learned from what actually traded, and demand
 by province against supply.
 
-Prices are never typed in. Each observation is one line that traded:
+Prices are never typed in. They are read from each line that traded:
 
 - an accepted quote: the lines of its latest revision (`QuoteRevision.number == Quote.revision`),
   dated by `Quote.accepted_at`; the category is the line's product's, else the RFQ's;
@@ -10,10 +10,10 @@ Prices are never typed in. Each observation is one line that traded:
   category is the product's. An order made from an accepted quote is left out here, because the
   quote already counts it.
 
-An observation is recorded in the province of the cooperative that sold, and in its month in the
-site's time zone. Lines without a category or a unit are left out.
+A line is recorded in the province of the cooperative that sold, and in its month in the site's
+time zone. Lines without a category, a unit or a quantity are left out.
 
-`market_prices` groups observations per category (a product group aggregates its subcategories
+`market_prices` groups the lines per category (a product group aggregates its subcategories
 and the products filed under the group itself), per unit of measure, per province and for the
 whole country, per month. Units are compared after folding case, Unicode form and spaces ("Kg",
 " kg ", "chai 500 ml" = "chai 500ml"); they are never converted ("tấn" stays apart from "kg").
@@ -296,32 +296,28 @@ def market_prices(
 
     language = get_language() or "vi"
     order = _category_order(categories)
-    items = []
+    items = []  # (sort key, item)
     for (category_id, unit, place, month), bucket in buckets.items():
         if len(bucket.cooperatives) < MIN_COOPERATIVES:
             continue
         shown = categories[category_id]
         prices = [price for price, _ in bucket.prices]
-        items.append(
-            {
-                "category": shown.slug,
-                "category_name": shown.label(language),
-                "group": shown.parent_id is None,
-                "unit": labels[unit],
-                "province": place,
-                "month": month,
-                "median_vnd": weighted_median(bucket.prices),
-                "min_vnd": min(prices),
-                "max_vnd": max(prices),
-                "cooperatives": len(bucket.cooperatives),
-                "observations": bucket.lines,
-                "_order": (order(category_id), labels[unit], place is not None, place or "", month),
-            }
-        )
-    items.sort(key=lambda item: item["_order"])
-    for item in items:
-        del item["_order"]
-    return items
+        sort_key = (order(category_id), labels[unit], place is not None, place or "", month)
+        item = {
+            "category": shown.slug,
+            "category_name": shown.label(language),
+            "group": shown.parent_id is None,
+            "unit": labels[unit],
+            "province": place,
+            "month": month,
+            "median_vnd": weighted_median(bucket.prices),
+            "min_vnd": min(prices),
+            "max_vnd": max(prices),
+            "cooperatives": len(bucket.cooperatives),
+            "observations": bucket.lines,
+        }
+        items.append((sort_key, item))
+    return [item for _, item in sorted(items, key=lambda pair: pair[0])]
 
 
 def most_common_unit(items: list[dict]) -> str | None:
