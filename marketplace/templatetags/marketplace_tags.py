@@ -2,11 +2,12 @@
 chart that the catalogue's category pages load (catalog cannot import marketplace; a template may)."""
 
 from django import template
+from django.core.cache import cache
 from django.utils.translation import get_language
 
 from catalog.localization import vnd
 from marketplace.charts import price_chart
-from marketplace.selectors.market import DEFAULT_MONTHS, market_prices, most_common_unit, window_start
+from marketplace.selectors.market import DEFAULT_MONTHS, market_prices, most_common_unit, window_months
 
 register = template.Library()
 
@@ -26,22 +27,31 @@ def sum_of(rows, key: str) -> int:
     return total
 
 
-def _months(count: int) -> list[str]:
-    start = window_start(count).date()
-    index = start.year * 12 + start.month - 1
-    return [f"{(index + n) // 12}-{(index + n) % 12 + 1:02d}" for n in range(count)]
+CHART_CACHE_SECONDS = 10 * 60
+
+
+def _nationwide_items(category, months: int) -> list[dict]:
+    """The category's nationwide items, kept in the cache for a few minutes: category pages are read
+    far more often than prices change, and reading them costs time that grows with the trade."""
+    key = f"market-chart:{category.pk}:{months}:{get_language()}:{window_months(1)[0]}"
+    items = cache.get(key)
+    if items is None:
+        items = market_prices(category=category, nationwide=True, months=months)
+        cache.set(key, items, CHART_CACHE_SECONDS)
+    return items
 
 
 @register.inclusion_tag("marketplace/charts/price_chart.html")
 def market_price_chart(category, months: int = DEFAULT_MONTHS):
     """The category's nationwide monthly median price, with its lowest–highest band, in its most
     traded unit, over the last `months` months; nothing when no month has three cooperatives'
-    trade. 3 queries (marketplace.selectors.market.market_prices)."""
+    trade. 3 queries (marketplace.selectors.market.market_prices), then none for
+    `CHART_CACHE_SECONDS` (new trade shows on the chart within that time)."""
     if category is None:
         return {"chart": None}
-    items = market_prices(category=category, nationwide=True, months=months)
+    items = _nationwide_items(category, months)
     unit = most_common_unit(items)
-    chart = price_chart([i for i in items if i["unit"] == unit], months=_months(months))
+    chart = price_chart([i for i in items if i["unit"] == unit], months=window_months(months))
     return {
         "chart": chart,
         "category_name": category.label(get_language() or "vi"),

@@ -224,3 +224,13 @@ def test_prices_read_in_three_queries_however_much_traded(seller, django_assert_
     with django_assert_num_queries(3):
         items = market_prices(months=36)
     assert len({item["month"] for item in items}) == 3
+
+
+def test_an_order_without_a_payment_event_is_dated_by_its_creation(seller):
+    three = [seller(price_vnd=p) for p in (10_000, 20_000, 30_000)]
+    for one in three:
+        order = paid_order(one.product, 1)
+        order.events.filter(kind="payment:paid").delete()
+        order.__class__.objects.filter(pk=order.pk).update(created_at=months_ago(3))
+    [item] = national(market_prices(), month=month_label(3))
+    assert (item["observations"], item["median_vnd"]) == (3, 20_000)
