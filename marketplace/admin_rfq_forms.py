@@ -92,6 +92,11 @@ class BaseQuoteLineFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         return {"products": self.products, "rfq_unit": self.rfq_unit}
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if forms.formsets.DELETION_FIELD_NAME in form.fields:
+            form.fields[forms.formsets.DELETION_FIELD_NAME].label = _("Remove this line")
+
     @property
     def empty_form(self):
         form = self.form(
