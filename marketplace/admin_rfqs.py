@@ -53,7 +53,6 @@ from marketplace.matching import quantity_text
 from marketplace.models import BuyerDemand, PaymentTerms, Quote
 from marketplace.selectors import admin_rfqs as selectors
 from marketplace.selectors import rfqs as rfq_selectors
-from marketplace.selectors.api import MAX_ID
 from marketplace.selectors.rfqs import invitations_for_staff
 from marketplace.services import rfqs as rfq_services
 from marketplace.services.quotes import has_bank_account, quote_submit, quote_withdraw, rfq_message_post
@@ -240,13 +239,6 @@ def detail_url(rfq: BuyerDemand, cooperative=None, *, action: str = "") -> str:
     return f"{url}?{urlencode({'cooperative': cooperative.pk})}" if cooperative is not None else url
 
 
-def _an_id(text) -> int | None:
-    text = str(text)
-    if text.isascii() and text.isdigit() and len(text) < 20 and 1 <= int(text) <= MAX_ID:
-        return int(text)
-    return None
-
-
 def _error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(str(message) for message in error.messages)
@@ -272,7 +264,7 @@ class RfqMixin:
 
     def choose_cooperative(self, asked):
         if asked is not None:
-            pk = _an_id(asked)
+            pk = admin_rfq_forms.parse_id(asked)
             chosen = next((c for c in self.cooperatives if c.pk == pk), None)
             if chosen is None:
                 raise Http404
