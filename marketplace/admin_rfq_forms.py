@@ -92,6 +92,11 @@ class BaseQuoteLineFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         return {"products": self.products, "rfq_unit": self.rfq_unit}
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if forms.formsets.DELETION_FIELD_NAME in form.fields:
+            form.fields[forms.formsets.DELETION_FIELD_NAME].label = _("Remove this line")
+
     @property
     def empty_form(self):
         form = self.form(
@@ -229,6 +234,14 @@ class MessageForm(forms.Form):
     )
 
 
+def parse_id(value) -> int | None:
+    """A database id typed in a form or a URL parameter, or None for anything else."""
+    text = str(value)
+    if text.isascii() and text.isdigit() and len(text) < 20 and 1 <= int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 class IdsField(forms.Field):
     """Several ids (positive whole numbers within a database id's range), at most `max_count`."""
 
@@ -241,12 +254,9 @@ class IdsField(forms.Field):
 
     def to_python(self, value):
         values = value if isinstance(value, list | tuple) else [value] if value else []
-        ids = []
-        for item in values:
-            text = str(item)
-            if not (text.isascii() and text.isdigit() and len(text) < 20 and 1 <= int(text) <= MAX_ID):
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            ids.append(int(text))
+        ids = [parse_id(item) for item in values]
+        if None in ids:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         ids = list(dict.fromkeys(ids))
         if len(ids) > self.max_count:
             raise ValidationError(

@@ -53,12 +53,12 @@ from marketplace.matching import quantity_text
 from marketplace.models import BuyerDemand, PaymentTerms, Quote
 from marketplace.selectors import admin_rfqs as selectors
 from marketplace.selectors import rfqs as rfq_selectors
-from marketplace.selectors.api import MAX_ID
 from marketplace.selectors.rfqs import invitations_for_staff
 from marketplace.services import rfqs as rfq_services
 from marketplace.services.quotes import has_bank_account, quote_submit, quote_withdraw, rfq_message_post
 
 DEFAULT_VALID_DAYS = 30
+WIDE_ONLY = "mp-wide-only"  # columns a phone shows in the title cell instead (marketplace/admin.css)
 
 
 class InvitationsToQuotePanel(Component):
@@ -129,7 +129,17 @@ class RfqFilterSet(WagtailFilterSet):
 
 
 class RfqTitleColumn(TitleColumn):
+    """The RFQ's title, with its category and visibility; on a phone also its quantity, delivery
+    province and deadline (their own columns are hidden there)."""
+
     cell_template_name = "marketplace/admin/cells/rfq.html"
+
+    class Media:
+        css = {"all": ["marketplace/admin.css"]}
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        return context | {"quantity": _quantity(instance), "today": timezone.localdate()}
 
 
 class TemplateColumn(Column):
@@ -153,6 +163,7 @@ class RfqIndexView(BaseListingView):
     index_url_name = "marketplace_rfqs"
     index_results_url_name = "marketplace_rfqs_results"
     results_template_name = "marketplace/admin/rfq_index_results.html"
+    table_classname = "listing mp-rfq-table"
     paginate_by = 20
     is_searchable = True
     filterset_class = RfqFilterSet
@@ -174,13 +185,16 @@ class RfqIndexView(BaseListingView):
                 label=_("Request for quotation"),
                 get_url=lambda rfq: reverse("marketplace_rfq", args=[rfq.pk]),
             ),
-            Column("quantity", label=_("Quantity"), accessor=_quantity),
-            Column("delivery_province", label=_("Deliver to"), accessor="delivery_province"),
+            Column("quantity", label=_("Quantity"), accessor=_quantity, classname=WIDE_ONLY),
+            Column(
+                "delivery_province", label=_("Deliver to"), accessor="delivery_province", classname=WIDE_ONLY
+            ),
             TemplateColumn(
                 "deadline",
                 label=_("Quotes until"),
                 sort_key="deadline",
                 template="marketplace/admin/cells/deadline.html",
+                classname=WIDE_ONLY,
             ),
             TemplateColumn("status", label=_("Status"), template="marketplace/admin/cells/rfq_status.html"),
         ]
@@ -225,13 +239,6 @@ def detail_url(rfq: BuyerDemand, cooperative=None, *, action: str = "") -> str:
     return f"{url}?{urlencode({'cooperative': cooperative.pk})}" if cooperative is not None else url
 
 
-def _an_id(text) -> int | None:
-    text = str(text)
-    if text.isascii() and text.isdigit() and len(text) < 20 and 1 <= int(text) <= MAX_ID:
-        return int(text)
-    return None
-
-
 def _error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(str(message) for message in error.messages)
@@ -257,7 +264,7 @@ class RfqMixin:
 
     def choose_cooperative(self, asked):
         if asked is not None:
-            pk = _an_id(asked)
+            pk = admin_rfq_forms.parse_id(asked)
             chosen = next((c for c in self.cooperatives if c.pk == pk), None)
             if chosen is None:
                 raise Http404

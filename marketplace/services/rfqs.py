@@ -149,6 +149,7 @@ def rfq_invite(*, user, rfq: BuyerDemand, cooperatives: Iterable[CooperativePage
         )
     # The row lock makes concurrent invitations to this RFQ take turns (and a cancellation wait).
     rfq = (
+        # of=("self",): PostgreSQL locks no row of the nullable joins (category, province).
         BuyerDemand.objects.select_for_update(of=("self",))
         .select_related("category", "category__parent", "delivery_province")
         .get(pk=rfq.pk)
