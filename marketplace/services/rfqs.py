@@ -148,8 +148,8 @@ def rfq_invite(*, user, rfq: BuyerDemand, cooperatives: Iterable[CooperativePage
             _("Not a listed cooperative: %(names)s.") % {"names": ", ".join(c.tax_code for c in unlisted)}
         )
     # The row lock makes concurrent invitations to this RFQ take turns (and a cancellation wait).
+    # Only the RFQ's row: PostgreSQL locks no row of an outer join (category, province may be null).
     rfq = (
-        # of=("self",): PostgreSQL locks no row of the nullable joins (category, province).
         BuyerDemand.objects.select_for_update(of=("self",))
         .select_related("category", "category__parent", "delivery_province")
         .get(pk=rfq.pk)

@@ -241,11 +241,25 @@ def test_inviting_to_a_closed_rfq_is_a_conflict(b2b):
     assert not RfqInvitation.objects.exists()
 
 
-def test_inviting_needs_the_csrf_token(b2b):
+@pytest.mark.parametrize(
+    ("name", "post"), [("rfq_invite", {"cooperative": "TAX"}), ("rfq_cancel", {"confirm": "on"})]
+)
+def test_inviting_and_cancelling_need_the_csrf_token(b2b, name, post):
     client = Client(enforce_csrf_checks=True)
     client.force_login(b2b.buyer)
-    assert client.post(url("rfq_invite", b2b.rfq.pk), {"cooperative": b2b.rice.tax_code}).status_code == 403
+    post = {key: b2b.rice.tax_code if value == "TAX" else value for key, value in post.items()}
+    assert client.post(url(name, b2b.rfq.pk), post).status_code == 403
     assert not RfqInvitation.objects.exists()
+    assert BuyerDemand.objects.get(pk=b2b.rfq.pk).status == "open"
+
+
+def test_alliance_staff_invite_the_cooperatives_of_their_provinces_only(b2b):
+    staff = factories.user()
+    factories.alliance(provinces=("01",), staff=[staff])  # Hà Nội: the rice cooperative's, not the tea's
+    assert page(staff, b2b.rfq).status_code == 200
+    assert invite(staff, b2b.rfq, b2b.tea.tax_code).status_code == 403
+    assert invite(staff, b2b.rfq, b2b.rice.tax_code).status_code == 302
+    assert RfqInvitation.objects.get().by_alliance
 
 
 # --- cancelling --------------------------------------------------------------------------------
