@@ -414,6 +414,7 @@ def test_the_participation_page_offers_the_orders_to_the_buyer_only(client, deal
     html = client.get(reverse("fairs:mine", args=[deal.fair_id])).content.decode()
     assert 'class="agreement"' in html
     assert link not in html
+    assert reverse("marketplace_order", args=[Order.objects.get().number]) in html  # its admin page
 
 
 def test_the_page_query_count_does_not_grow_with_orders(client, deal):
