@@ -14,12 +14,17 @@ an id reveals nothing.
 
 from __future__ import annotations
 
+from typing import Literal
+
+from django.http import HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from marketplace.api import SIGNED_IN_ANSWERS, Limit, Offset, state_conflicts
+from marketplace.documents import render_pdf
 from marketplace.models import Quote, QuoteRevision, RfqMessage
 from marketplace.quote_schemas import (
     AcceptedOut,
@@ -234,6 +239,27 @@ def quote_withdraw_route(request, quote_id: int = QuoteId):
     with state_conflicts(QUOTE_CONFLICTS):
         quote = quote_withdraw(user=request.user, quote=quote)
     return _sent(quote)
+
+
+@router.get(
+    "/quotes/{quote_id}/pdf",
+    auth=django_auth,
+    response={200: None, **SIGNED_IN_ANSWERS},
+    summary="The quote as a PDF, in Vietnamese or English",
+    description="For the RFQ's buyer and the quoting cooperative's staff (404 for anyone else). The "
+    "quote as it stands (its latest revision). Until the quote is accepted the document names "
+    "neither the buyer nor the cooperative's phone and email.",
+    openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
+)
+def quote_pdf(request, quote_id: int = QuoteId, language: Literal["vi", "en"] = Query("vi")):
+    quote = selectors.quote_for(request.user, quote_id)
+    with translation.override(language):  # the labels are read while the context is built
+        context = selectors.quote_document_context(quote)
+    pdf = render_pdf(template="marketplace/documents/quote.html", context=context, language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bao-gia-{quote.pk}-{quote.revision}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- message threads ---------------------------------------------------------------------------

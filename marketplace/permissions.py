@@ -244,3 +244,39 @@ def may_accept_quote(user, quote) -> bool:
 def may_withdraw_quote(user, quote) -> bool:
     """The quoting cooperative's staff withdraw its quote."""
     return may_fulfil(user, quote.cooperative)
+
+
+# --- market information -----------------------------------------------------------------------
+
+
+def may_view_market(user) -> bool:
+    """The market-information page and its exports (prices by province, demand against supply):
+    alliance staff and superusers. A cooperative's staff and buyers read the public prices only."""
+    return _active(user) and (user.is_superuser or bool(staffing(user).alliance_ids))
+
+
+# --- the admin's RFQ screens (marketplace/admin_rfqs.py) ------------------------------------------
+
+
+def may_see_rfq_screens(user) -> bool:
+    """Whether the admin's screens of requests for quotation are for `user` at all (menu item, list):
+    the staff of a cooperative (to quote), of an alliance (to invite the cooperatives it oversees),
+    and superusers (to look)."""
+    return may_see_orders(user)
+
+
+def rfq_cooperatives(user, rfq):
+    """The cooperatives `user` is on the staff of that take part in `rfq`, as a queryset: any of them
+    on a public RFQ, those invited to it (or that quoted on it) when it is invited-only. For each,
+    `may_message` holds, and `may_quote` too but for one that quoted on an invited-only RFQ without
+    an invitation (which the services never make). Superusers act here for no cooperative of which
+    they are not on the staff."""
+    ids = staffing(user).cooperative_ids if _active(user) else frozenset()
+    if not ids or rfq.kind != rfq.Kind.RFQ:
+        return CooperativePage.objects.none()
+    cooperatives = CooperativePage.objects.filter(pk__in=ids)
+    if rfq.visibility == rfq.Visibility.PUBLIC:
+        return cooperatives
+    invited = rfq.invitations.filter(cooperative_id__in=ids).values("cooperative_id")
+    quoted = rfq.quotes.filter(cooperative_id__in=ids).values("cooperative_id")
+    return cooperatives.filter(Q(pk__in=invited) | Q(pk__in=quoted))

@@ -88,3 +88,10 @@ def shipping_fee(*, rule: ShippingRule, subtotal_vnd: int) -> int:
     if rule.method is ShippingMethod.FREE_ABOVE and subtotal_vnd >= rule.free_from_vnd:
         return 0
     return rule.fee_vnd
+
+
+def deposit(*, total_vnd: int, percent: int) -> int:
+    """`percent` % of `total_vnd` in whole đồng, rounded half up: a quote's deposit terms."""
+    _whole(total_vnd, name="total", minimum=0, maximum=MAX_AMOUNT)
+    _whole(percent, name="deposit percentage", minimum=0, maximum=100)
+    return (total_vnd * percent + 50) // 100

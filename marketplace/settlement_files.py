@@ -9,12 +9,7 @@ collected, commission, refund, payout, opening_balance, line, closing_balance). 
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
-
-from openpyxl import Workbook
-
+from marketplace import spreadsheets
 from marketplace.selectors.settlement import Settlement, settlement_context
 
 COLUMNS = (
@@ -100,48 +95,18 @@ def rows(settlement: Settlement) -> list[dict]:
     return table
 
 
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = str(value)
-    # A text cell starting with = + - @ is run as a formula by spreadsheets (CSV injection).
-    if not isinstance(value, int) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def to_csv(settlement: Settlement) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows(settlement):
-        writer.writerow([_csv_cell(row.get(column)) for column in COLUMNS])
-    return buffer.getvalue()
+    return spreadsheets.to_csv(COLUMNS, rows(settlement))
 
 
 def to_xlsx(settlement: Settlement) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{settlement.month:%Y-%m}"
-    sheet.append(list(COLUMNS))
-    for row in rows(settlement):
-        cells = []
-        for column in COLUMNS:
-            value = row.get(column)
-            if isinstance(value, str) and value[:1] == "=":
-                value = "'" + value  # never a formula
-            cells.append(value)
-        sheet.append(cells)
-    for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
-    for letter, width in zip("ABCDEFGHIJ", (16, 12, 18, 10, 48, 8, 16, 16, 16, 20), strict=True):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.to_xlsx(
+        COLUMNS,
+        rows(settlement),
+        title=f"{settlement.month:%Y-%m}",
+        widths=(16, 12, 18, 10, 48, 8, 16, 16, 16, 20),
+        date_columns=("date",),
+    )
 
 
 def to_pdf(settlement: Settlement, *, language: str) -> bytes:

@@ -66,8 +66,8 @@ from django.urls import reverse  # noqa: E402
 from django.utils.translation import gettext_lazy as _statements_label  # noqa: E402
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem  # noqa: E402
 
-from marketplace.permissions import may_reconcile_any, may_view_any_settlement  # noqa: E402
-from marketplace.views import reconciliation, settlement  # noqa: E402
+from marketplace.permissions import may_reconcile_any, may_view_any_settlement, may_view_market  # noqa: E402
+from marketplace.views import market, reconciliation, settlement  # noqa: E402
 
 
 class _ShownTo(MenuItem):
@@ -104,6 +104,12 @@ def register_statement_urls():
             settlement.payout_view,
             name="marketplace_settlement_payout",
         ),
+        path("marketplace/market/", market.market_view, name="marketplace_market"),
+        path(
+            "marketplace/market/<slug:report>.<slug:file_format>",
+            market.download_view,
+            name="marketplace_market_download",
+        ),
     ]
 
 
@@ -134,6 +140,14 @@ def register_payments_menu():
             order=300,
             shown_to=may_view_any_settlement,
         ),
+        _ShownTo(
+            _statements_label("Market information"),
+            reverse("marketplace_market"),
+            name="marketplace-market",
+            icon_name="table",
+            order=400,
+            shown_to=may_view_market,
+        ),
     ]
     return SubmenuMenuItem(
         _statements_label("Payments"),
@@ -148,7 +162,8 @@ def register_payments_menu():
 
 
 # === Requests for quotation (marketplace/admin_rfqs.py) ========================================
-# A cooperative's staff see the invitations to quote waiting for them on the dashboard.
+# A cooperative's staff see the invitations to quote waiting for them on the dashboard, list the
+# RFQs and answer them with quotes; alliance staff invite the cooperatives they oversee.
 
 from marketplace import admin_rfqs  # noqa: E402
 
@@ -156,6 +171,25 @@ from marketplace import admin_rfqs  # noqa: E402
 @hooks.register("construct_homepage_panels")
 def add_invitations_to_quote_panel(request, panels):
     admin_rfqs.add_invitations_panel(request, panels)
+
+
+@hooks.register("register_admin_urls")
+def register_rfq_urls():
+    return [
+        path("marketplace/rfqs/", admin_rfqs.rfq_index_view, name="marketplace_rfqs"),
+        path("marketplace/rfqs/results/", admin_rfqs.rfq_index_results_view, name="marketplace_rfqs_results"),
+        path("marketplace/rfqs/<id:rfq_id>/", admin_rfqs.rfq_detail_view, name="marketplace_rfq"),
+        path(
+            "marketplace/rfqs/<id:rfq_id>/do/<slug:action>/",
+            admin_rfqs.rfq_action_view,
+            name="marketplace_rfq_action",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_rfqs_menu_item():
+    return admin_rfqs.menu_item()
 
 
 # === end of requests for quotation ===

@@ -7,18 +7,13 @@ DoesNotExist (the API answers 404, so a guessed id reveals nothing). A list of q
 same few queries whatever its length (tests/marketplace/quotes/test_selectors.py counts them).
 
 Distance is between the cooperative's province and the RFQ's delivery province, from the
-provinces' administrative centres. `distance_km` here is a stand-in until the fair-independent
-matcher (marketplace/matching.py, issue 10 §1) lands with its own; swap the import then.
+provinces' administrative centres (marketplace.matching.distance_km, as the ranking uses).
 """
 
 from __future__ import annotations
 
-import csv
-import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Prefetch, Q, QuerySet
@@ -29,44 +24,12 @@ from catalog.models import CooperativeCertification, CooperativePage, OcopCertif
 from catalog.models.pages import TAX_CODE_RE
 from catalog.permissions import staffed_cooperatives
 from catalog.selectors import listed_products, with_valid_stars
+from marketplace import pricing
+from marketplace.matching import distance_km
 from marketplace.models import BuyerDemand, Quote, QuoteLine, QuoteRevision, RfqMessage
 from marketplace.permissions import may_message, may_see_quote, may_view_rfq, owns_rfq
 
 MAX_ID = 2**63 - 1
-EARTH_RADIUS_KM = 6371.0
-# Where the provinces' centres are: marketplace's own data once the matcher moves there, else the fairs'.
-_CENTRES = [
-    Path(__file__).resolve().parents[1] / "data" / "province_centres.csv",
-    Path(__file__).resolve().parents[2] / "fairs" / "data" / "province_centres.csv",
-]
-
-
-# --- distance (a stand-in for marketplace.matching.distance_km) --------------------------------
-
-
-@cache
-def _province_centres() -> dict[str, tuple[float, float]]:
-    path = next((path for path in _CENTRES if path.exists()), None)
-    if path is None:
-        return {}
-    with path.open(encoding="utf-8", newline="") as file:
-        return {
-            row["code"]: (float(row["latitude"]), float(row["longitude"])) for row in csv.DictReader(file)
-        }
-
-
-def distance_km(a: str | None, b: str | None) -> float | None:
-    """Great-circle distance between two provinces' centres; None when either is unknown."""
-    centres = _province_centres()
-    if a not in centres or b not in centres:
-        return None
-    (lat1, lon1), (lat2, lon2) = centres[a], centres[b]
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
-
-
 # --- RFQs and quotes ---------------------------------------------------------------------------
 
 
@@ -230,3 +193,68 @@ def thread_messages(rfq: BuyerDemand, cooperative: CooperativePage) -> QuerySet:
     """The messages between the RFQ's buyer and `cooperative`, oldest first (the caller has checked
     who asks, with `thread_cooperative`)."""
     return RfqMessage.objects.filter(rfq=rfq, cooperative=cooperative).order_by("created_at", "pk")
+
+
+# --- the quote as a document -------------------------------------------------------------------
+
+
+def quote_document_context(quote: Quote) -> dict:
+    """What the quote PDF says (marketplace/templates/marketplace/documents/quote.html), from the
+    quote as it stands (its latest revision). Build it in the document's language: the labels are
+    read here. The cooperative's phone and email appear only once the quote is accepted, and the
+    buyer is named by their kind of business only (a public RFQ hides them until then)."""
+    quote = Quote.objects.select_related("rfq__delivery_province", "cooperative__province", "order").get(
+        pk=quote.pk
+    )
+    revision = quote.revisions.prefetch_related(
+        Prefetch("lines", queryset=QuoteLine.objects.order_by("pk"))
+    ).get(number=quote.revision)
+    rfq, cooperative = quote.rfq, quote.cooperative
+    accepted = quote.status == Quote.Status.ACCEPTED
+    deposit = pricing.deposit(total_vnd=revision.total_vnd, percent=revision.deposit_percent or 0)
+    return {
+        "quote": {
+            "id": quote.pk,
+            "revision": revision.number,
+            "issued_at": revision.created_at,
+            "valid_until": revision.valid_until,
+            "status_label": quote.get_status_display(),
+            "order_number": quote.order.number if accepted and quote.order else "",
+            "payment_terms_label": revision.get_payment_terms_display(),
+            "deposit_percent": revision.deposit_percent,
+            "deposit_vnd": deposit,
+            "rest_vnd": revision.total_vnd - deposit,
+            "lead_time_days": revision.lead_time_days,
+            "delivery_terms": revision.delivery_terms,
+            "note": revision.note,
+            "total_vnd": revision.total_vnd,
+        },
+        "cooperative": {
+            "name": cooperative.title,
+            "tax_code": cooperative.tax_code,
+            "address": cooperative.address,
+            "province": cooperative.province.name if cooperative.province else "",
+            "phone": cooperative.phone if accepted else "",
+            "email": cooperative.email if accepted else "",
+        },
+        "rfq": {
+            "title": rfq.title,
+            "quantity": rfq.quantity,
+            "unit": rfq.unit,
+            "per_month": rfq.per_month,
+            "delivery_province": rfq.delivery_province.name if rfq.delivery_province else "",
+            "buyer_kind": rfq.get_company_kind_display() if rfq.company_kind else "",
+        },
+        "lines": [
+            {
+                "sku": line.sku,
+                "name": line.description,
+                "unit": line.unit,
+                "quantity": line.quantity,
+                "unit_price_vnd": line.unit_price_vnd,
+                "line_total_vnd": line.line_total_vnd,
+                "vat_label": line.get_vat_rate_display(),
+            }
+            for line in revision.lines.all()
+        ],
+    }

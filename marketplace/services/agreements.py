@@ -48,16 +48,26 @@ AGREED_METHODS = (PaymentMethod.VIETQR, PaymentMethod.COD)
 
 
 def place_agreed_order(
-    *, buyer, cooperative, method: str, lines: list[OrderLine], address, note: str, now, detail: dict
+    *,
+    buyer,
+    cooperative,
+    method: str,
+    lines: list[OrderLine],
+    address,
+    note: str,
+    now,
+    detail: dict,
+    terms: CooperativeTerms | None = None,
 ) -> Order:
     """One purchase and its one order for `cooperative`, with `lines` (unsaved, priced) as agreed.
 
     The caller has checked everything: the lines, the method (a transfer needs the cooperative's
-    bank account) and the address (`check_address`). `detail` goes on the "placed" event.
+    bank account) and the address (`check_address`). `detail` goes on the "placed" event; `terms`,
+    the cooperative's terms when the caller has read them already.
     """
     bank = {"bank_bin": "", "bank_account": "", "bank_account_name": ""}
     if method == PaymentMethod.VIETQR:
-        terms = CooperativeTerms.objects.get(cooperative=cooperative)
+        terms = terms or CooperativeTerms.objects.get(cooperative=cooperative)
         bank = {name: getattr(terms, name) for name in bank}
     subtotal = sum(line.line_total_vnd for line in lines)
     purchase = new_purchase(

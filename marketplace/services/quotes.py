@@ -45,7 +45,6 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -203,8 +202,62 @@ def _check_terms(data: QuoteData, cooperative, today: datetime.date) -> dict:
     }
 
 
-def _line_problem(index: int, message: str) -> str:
-    return _("Line %(n)s: %(problem)s") % {"n": index, "problem": message}
+def _product_line(line: QuoteLineData, sku: str, product, line_total: int) -> QuoteLine | str:
+    """A line naming one of the cooperative's listed products, or what is wrong with it."""
+    if product is None:
+        return _("your cooperative lists no product with SKU “%(sku)s”.") % {"sku": sku[:64]}
+    if line.vat_rate and line.vat_rate != product.vat_rate:
+        return _("the VAT rate of %(sku)s is set on the product (%(rate)s).") % {
+            "sku": sku,
+            "rate": product.get_vat_rate_display(),
+        }
+    unit = line.unit.strip() if isinstance(line.unit, str) else ""
+    if unit and unit != product.unit:
+        return _("%(sku)s is sold by the %(unit)s.") % {"sku": sku, "unit": product.unit}
+    return QuoteLine(
+        product=product,
+        sku=product.sku,
+        description=product.title[:255],
+        unit=product.unit,
+        vat_rate=product.vat_rate,
+        quantity=line.quantity,
+        unit_price_vnd=line.unit_price_vnd,
+        line_total_vnd=line_total,
+    )
+
+
+def _free_line(line: QuoteLineData, rfq: BuyerDemand, line_total: int) -> QuoteLine | str:
+    """A line of goods the catalogue does not list, or what is wrong with it."""
+    description = line.description.strip() if isinstance(line.description, str) else ""
+    unit = (line.unit.strip() if isinstance(line.unit, str) else "") or rfq.unit
+    if not description or len(description) > 255 or "\x00" in description:
+        return _("give an SKU, or describe the goods (at most 255 characters).")
+    if not unit or len(unit) > 30 or "\x00" in unit:
+        return _("give the unit (at most 30 characters).")
+    if line.vat_rate not in VatRate.values:
+        return _("choose the VAT rate of goods not listed in the catalogue.")
+    return QuoteLine(
+        description=description,
+        unit=unit,
+        vat_rate=line.vat_rate,
+        quantity=line.quantity,
+        unit_price_vnd=line.unit_price_vnd,
+        line_total_vnd=line_total,
+    )
+
+
+def _one_line(line: QuoteLineData, products: dict, rfq: BuyerDemand) -> QuoteLine | str:
+    if not _whole(line.quantity, 1, pricing.MAX_QUANTITY):
+        return _("the quantity is a whole number from 1 to %(max)s.") % {"max": pricing.MAX_QUANTITY}
+    if not _whole(line.unit_price_vnd, 1, pricing.MAX_AMOUNT):
+        return _("the unit price is a whole number of đồng, at least 1.")
+    line_total = line.quantity * line.unit_price_vnd
+    if line_total > pricing.MAX_AMOUNT:
+        return _("the line total is too large.")
+    sku = line.sku.strip() if isinstance(line.sku, str) else ""
+    if sku:
+        return _product_line(line, sku, products.get(sku), line_total)
+    return _free_line(line, rfq, line_total)
 
 
 def _check_lines(lines: Sequence[QuoteLineData], cooperative, rfq: BuyerDemand) -> list[QuoteLine]:
@@ -216,98 +269,19 @@ def _check_lines(lines: Sequence[QuoteLineData], cooperative, rfq: BuyerDemand) 
         raise ValidationError(
             {"lines": _("A quote has at most %(max)s lines.") % {"max": MAX_LINES}}, code="lines"
         )
-    skus = {line.sku.strip() for line in lines if isinstance(line.sku, str) and line.sku.strip()}
+    skus = {line.sku.strip()[:64] for line in lines if isinstance(line.sku, str) and line.sku.strip()}
     products = {}
-    if skus:
-        found = listed_products().filter(cooperative=cooperative, sku__in=[s[:64] for s in skus])
-        products = {product.sku: product for product in found}
-    problems, built, total = [], [], 0
-    for index, line in enumerate(lines, start=1):
-        if not _whole(line.quantity, 1, pricing.MAX_QUANTITY):
-            problems.append(
-                _line_problem(
-                    index,
-                    _("the quantity is a whole number from 1 to %(max)s.") % {"max": pricing.MAX_QUANTITY},
-                )
-            )
-            continue
-        if not _whole(line.unit_price_vnd, 1, pricing.MAX_AMOUNT):
-            problems.append(_line_problem(index, _("the unit price is a whole number of đồng, at least 1.")))
-            continue
-        line_total = line.quantity * line.unit_price_vnd
-        if line_total > pricing.MAX_AMOUNT:
-            problems.append(_line_problem(index, _("the line total is too large.")))
-            continue
-        sku = line.sku.strip() if isinstance(line.sku, str) else ""
-        vat_rate = line.vat_rate or ""
-        unit = line.unit.strip() if isinstance(line.unit, str) else ""
-        if sku:
-            product = products.get(sku)
-            if product is None:
-                problems.append(
-                    _line_problem(
-                        index, _("your cooperative lists no product with SKU “%(sku)s”.") % {"sku": sku[:64]}
-                    )
-                )
-                continue
-            if vat_rate and vat_rate != product.vat_rate:
-                problems.append(
-                    _line_problem(
-                        index,
-                        _("the VAT rate of %(sku)s is set on the product (%(rate)s).")
-                        % {"sku": sku, "rate": product.get_vat_rate_display()},
-                    )
-                )
-                continue
-            if unit and unit != product.unit:
-                problems.append(
-                    _line_problem(
-                        index, _("%(sku)s is sold by the %(unit)s.") % {"sku": sku, "unit": product.unit}
-                    )
-                )
-                continue
-            built.append(
-                QuoteLine(
-                    product=product,
-                    sku=product.sku,
-                    description=product.title[:255],
-                    unit=product.unit,
-                    vat_rate=product.vat_rate,
-                    quantity=line.quantity,
-                    unit_price_vnd=line.unit_price_vnd,
-                    line_total_vnd=line_total,
-                )
-            )
-        else:
-            description = line.description.strip() if isinstance(line.description, str) else ""
-            unit = unit or rfq.unit
-            if not description or len(description) > 255 or "\x00" in description:
-                problems.append(
-                    _line_problem(index, _("give an SKU, or describe the goods (at most 255 characters)."))
-                )
-                continue
-            if not unit or len(unit) > 30 or "\x00" in unit:
-                problems.append(_line_problem(index, _("give the unit (at most 30 characters).")))
-                continue
-            if vat_rate not in VatRate.values:
-                problems.append(
-                    _line_problem(index, _("choose the VAT rate of goods not listed in the catalogue."))
-                )
-                continue
-            built.append(
-                QuoteLine(
-                    description=description,
-                    unit=unit,
-                    vat_rate=vat_rate,
-                    quantity=line.quantity,
-                    unit_price_vnd=line.unit_price_vnd,
-                    line_total_vnd=line_total,
-                )
-            )
-        total += line_total
+    if skus:  # one query for every listed product the lines name
+        products = {p.sku: p for p in listed_products().filter(cooperative=cooperative, sku__in=skus)}
+    built = [_one_line(line, products, rfq) for line in lines]
+    problems = [
+        _("Line %(n)s: %(problem)s") % {"n": index, "problem": outcome}
+        for index, outcome in enumerate(built, start=1)
+        if isinstance(outcome, str)
+    ]
     if problems:
         raise ValidationError({"lines": problems}, code="lines")
-    if total > pricing.MAX_AMOUNT:
+    if sum(line.line_total_vnd for line in built) > pricing.MAX_AMOUNT:
         raise ValidationError({"lines": _("The quote's total is too large.")}, code="lines")
     return built
 
@@ -384,10 +358,8 @@ def quote_withdraw(*, user, quote: Quote) -> Quote:
 
 
 def deposit_of(total_vnd: int, percent: int | None) -> int:
-    """The deposit in whole đồng (half up)."""
-    if not percent:
-        return 0
-    return int((Decimal(total_vnd) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """The deposit in whole đồng (0 without deposit terms)."""
+    return pricing.deposit(total_vnd=total_vnd, percent=percent or 0)
 
 
 def _last_address(user) -> ShippingAddress:
@@ -426,7 +398,7 @@ def _why_not(quote_id: int, today: datetime.date, revision: int | None) -> Quote
             _("This quote was valid until %(date)s.") % {"date": quote.valid_until.isoformat()},
             code="expired",
         )
-    if quote.rfq.status != R.OPEN:
+    if quote.rfq.status not in (R.OPEN, R.CLOSED):
         return QuoteNotAcceptable(
             _("This request for quotation is %(status)s.") % {"status": quote.rfq.get_status_display()},
             code="closed",
@@ -467,9 +439,10 @@ def _purchase_note(quote: Quote, revision: QuoteRevision, note: str) -> str:
     return text if len(text) <= PURCHASE_NOTE_LENGTH else text[: PURCHASE_NOTE_LENGTH - 1] + "…"
 
 
-def _place_order(*, user, quote: Quote, revision: QuoteRevision, address, note: str, now) -> Order:
+def _place_order(*, user, quote: Quote, revision: QuoteRevision, terms, address, note: str, now) -> Order:
     method = PaymentMethod.COD if revision.payment_terms == PaymentTerms.COD else PaymentMethod.VIETQR
     return place_agreed_order(
+        terms=terms,
         buyer=user,
         cooperative=quote.cooperative,
         method=method,
@@ -523,7 +496,8 @@ def quote_accept(
     # Accepts and revisions on one RFQ queue up on its row; the conditional update below decides.
     BuyerDemand.objects.select_for_update().filter(pk=quote.rfq_id).first()
     today, now = timezone.localdate(), timezone.now()
-    rfq_open = Exists(BuyerDemand.objects.filter(pk=OuterRef("rfq_id"), status=R.OPEN))
+    # Quotes close at the RFQ's deadline, but a quote still valid may be accepted after it.
+    rfq_open = Exists(BuyerDemand.objects.filter(pk=OuterRef("rfq_id"), status__in=[R.OPEN, R.CLOSED]))
     acceptable = Quote.objects.filter(rfq_open, pk=quote.pk, status=S.SENT, valid_until__gte=today)
     if revision is not None:
         acceptable = acceptable.filter(revision=revision)
@@ -534,9 +508,12 @@ def quote_accept(
         changed = 0
     if not changed:
         raise _why_not(quote.pk, today, revision)
-    quote.refresh_from_db()
-    latest = quote.revisions.get(number=quote.revision)
-    if latest.payment_terms != PaymentTerms.COD and not has_bank_account(quote.cooperative):
+    # The revision the update accepted: the latest, which may be newer than the quote read above.
+    latest = QuoteRevision.objects.filter(quote=quote).order_by("-number").first()
+    quote.status, quote.accepted_at = S.ACCEPTED, now
+    quote.revision, quote.total_vnd, quote.valid_until = latest.number, latest.total_vnd, latest.valid_until
+    terms = CooperativeTerms.objects.filter(cooperative=quote.cooperative).first()
+    if latest.payment_terms != PaymentTerms.COD and not (terms and terms.has_bank_account):
         # Raising rolls the acceptance above back.
         raise ValidationError(
             _(
@@ -556,7 +533,9 @@ def quote_accept(
     Quote.objects.filter(pk__in=[other.pk for other in declined], status=S.SENT).update(
         status=S.DECLINED, updated_at=now
     )
-    order = _place_order(user=user, quote=quote, revision=latest, address=address, note=note, now=now)
+    order = _place_order(
+        user=user, quote=quote, revision=latest, terms=terms, address=address, note=note, now=now
+    )
     Quote.objects.filter(pk=quote.pk).update(order=order)
     quote.order = order
     quote_emails.quote_accepted(quote, latest, order, terms_summary(quote, latest))

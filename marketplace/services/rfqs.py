@@ -149,7 +149,7 @@ def rfq_invite(*, user, rfq: BuyerDemand, cooperatives: Iterable[CooperativePage
         )
     # The row lock makes concurrent invitations to this RFQ take turns (and a cancellation wait).
     rfq = (
-        BuyerDemand.objects.select_for_update()
+        BuyerDemand.objects.select_for_update(of=("self",))
         .select_related("category", "category__parent", "delivery_province")
         .get(pk=rfq.pk)
     )
@@ -162,19 +162,20 @@ def rfq_invite(*, user, rfq: BuyerDemand, cooperatives: Iterable[CooperativePage
     if new:
         ranked = {match.cooperative.pk: match for match in rank_cooperatives(rfq, limit=None)}
         by_alliance = not permissions.owns_rfq(user, rfq)
-        RfqInvitation.objects.bulk_create(
-            [
+        invitations = []
+        for cooperative in new:
+            match = ranked.get(cooperative.pk)
+            invitations.append(
                 RfqInvitation(
                     rfq=rfq,
                     cooperative=cooperative,
                     invited_by=user,
                     by_alliance=by_alliance,
-                    score=ranked[cooperative.pk].score if cooperative.pk in ranked else None,
-                    reasons=ranked[cooperative.pk].reasons if cooperative.pk in ranked else [],
+                    score=match.score if match else None,
+                    reasons=match.reasons if match else [],
                 )
-                for cooperative in new
-            ]
-        )
+            )
+        RfqInvitation.objects.bulk_create(invitations)
         emails_rfqs.invited(rfq, new)
     found = RfqInvitation.objects.filter(rfq=rfq, cooperative__in=chosen).select_related("cooperative")
     by_cooperative = {invitation.cooperative_id: invitation for invitation in found}

@@ -38,17 +38,12 @@ from marketplace.services import checkout as checkout_service
 from marketplace.services.orders import StatusChange, order_change_status
 from marketplace.services.payments import purchase_card_paid, purchase_start_card_payment
 from marketplace.views.dev_card import local_stand_in
+from marketplace.views.helpers import error_messages as _error_messages
+from marketplace.views.helpers import form_messages as _form_messages
+from marketplace.views.helpers import put_on_form as _put_on_form
 from marketplace.views.transfers import awaits_transfer, transfer_for
 
 S = Order.Status
-
-
-def _error_messages(error) -> list[str]:
-    return list(error.messages) if hasattr(error, "messages") else [str(error)]
-
-
-def _form_messages(form) -> list[str]:
-    return [str(message) for messages_ in form.errors.values() for message in messages_]
 
 
 def _order_for_buyer(request, number: str) -> Order:
@@ -198,17 +193,6 @@ def _payment_options(view: CartView) -> list[PaymentOption]:
             else _("%(names)s do not accept cash on delivery.") % {"names": without_cash},
         ),
     ]
-
-
-def _put_on_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in ValidationError(field_errors).messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _after_checkout(request, purchase: Purchase):

@@ -27,3 +27,10 @@ def url(name: str, *args, language: str = "vi") -> str:
     with translation.override("vi"):
         path = reverse(f"marketplace:{name}", args=args)
     return path if language == "vi" else f"/{language}{path}"
+
+
+def identities(user) -> list[str]:
+    """What would name a buyer on a page: email, names and organisation."""
+    return [
+        v for v in (user.email, user.get_full_name(), user.first_name, user.last_name, user.organisation) if v
+    ]

@@ -426,3 +426,24 @@ def test_hostile_messages_are_refused_without_a_500(trade, body):
     answer = call(client_for(trade.buyer), "post", url, {"body": body})
     assert answer.status_code == 400, (answer.status_code, answer.content)
     assert not RfqMessage.objects.exists()
+
+
+DOCUMENTED = {
+    ("post", "/api/v1/rfqs/{rfq_id}/quotes"): {"201", "400", "401", "403", "404", "409"},
+    ("get", "/api/v1/rfqs/{rfq_id}/quotes"): {"200", "400", "401", "403", "404"},
+    ("post", "/api/v1/quotes/{quote_id}/accept"): {"201", "400", "401", "403", "404", "409"},
+    ("post", "/api/v1/quotes/{quote_id}/withdraw"): {"200", "400", "401", "403", "404", "409"},
+    ("get", "/api/v1/quotes/{quote_id}/pdf"): {"200", "400", "401", "403", "404"},
+    ("get", "/api/v1/rfqs/{rfq_id}/messages"): {"200", "400", "401", "403", "404"},
+    ("post", "/api/v1/rfqs/{rfq_id}/messages"): {"201", "400", "401", "403", "404"},
+}
+
+
+def test_the_openapi_document_lists_every_quote_route_with_its_answers(client):
+    document = client.get("/api/v1/openapi.json").json()
+    for (method, path), codes in DOCUMENTED.items():
+        operation = document["paths"][path][method]
+        assert set(operation["responses"]) == codes, (method, path)
+        assert operation["security"], (method, path)
+    pdf = document["paths"]["/api/v1/quotes/{quote_id}/pdf"]["get"]["responses"]["200"]
+    assert "application/pdf" in pdf["content"]

@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import ProductInventory
@@ -362,12 +364,23 @@ def test_an_expired_withdrawn_or_revised_quote_or_a_closed_rfq_is_not_acceptable
         quote_accept(user=trade.buyer, quote=revised, shipping=mf.address(), revision=1)
     assert refused.value.code == "revised"
 
-    BuyerDemand.objects.filter(pk=trade.rfq.pk).update(status="closed")
+    BuyerDemand.objects.filter(pk=trade.rfq.pk).update(status="cancelled")
     with pytest.raises(QuoteNotAcceptable) as refused:
         quote_accept(user=trade.buyer, quote=revised, shipping=mf.address())
     assert refused.value.code == "closed"
     assert not Order.objects.exists()
     assert not Quote.objects.filter(status="accepted").exists()
+
+
+def test_a_quote_still_valid_is_accepted_after_the_deadline_closed_the_rfq(trade):
+    """The deadline ends the sending of quotes, not the buyer's choice among those still valid."""
+    quote = qf.quote(trade.rfq, trade.rice)
+    BuyerDemand.objects.filter(pk=trade.rfq.pk).update(status="closed")
+
+    order = quote_accept(user=trade.buyer, quote=quote, shipping=mf.address())
+
+    assert order.total_vnd == quote.total_vnd
+    assert BuyerDemand.objects.get(pk=trade.rfq.pk).status == "awarded"
 
 
 def test_an_accepted_or_withdrawn_quote_cannot_be_revised_or_withdrawn_again(trade):
@@ -442,3 +455,25 @@ def test_the_expire_command_reports_and_exits_non_zero_on_error(trade, capsys, m
     monkeypatch.setattr(quotes, "expire_rfqs_and_quotes", broken)
     with pytest.raises(CommandError, match="database unavailable"):
         call_command("expire_rfqs")
+
+
+def test_a_total_beyond_any_order_is_refused_even_when_each_line_is_not(trade):
+    half = qf.line(quantity=1, unit_price_vnd=6 * 10**14)
+    with pytest.raises(ValidationError) as refused:
+        qf.quote(trade.rfq, trade.rice, half, half)
+    assert codes(refused.value) == ["lines"]
+
+
+def test_sending_and_accepting_cost_the_same_queries_for_one_line_or_twenty(trade):
+    def measure(*lines) -> tuple[int, int]:
+        rfq = rfqs.rfq(trade.buyer)
+        with CaptureQueriesContext(connection) as sent:
+            quote = qf.quote(rfq, trade.rice, *lines)
+        with CaptureQueriesContext(connection) as accepted:
+            quote_accept(user=trade.buyer, quote=quote, shipping=mf.address())
+        return len(sent), len(accepted)
+
+    measure(qf.line(trade.st25))  # warms what is remembered per user (their staffing)
+    one = measure(qf.line(trade.st25))
+    twenty = measure(*[qf.line(trade.st25)] * 10, *[qf.line()] * 10)
+    assert twenty == one
