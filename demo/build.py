@@ -3,7 +3,9 @@
 The accounts come first (demo/accounts.py), then the catalogue (demo/catalog.py) and the
 articles (demo/cms.py) in one transaction; then the e-trading floor's terms, buyers and orders
 (demo/marketplace.py); then the Ecoop fairs (demo/fairs.py), whose matching searches the
-catalogue and so needs it indexed; then, when asked, the scale catalogue. Every part is
+catalogue and so needs it indexed; then B2B trade on quotes (demo/rfqs.py: requests for quotation,
+quotes and six months of accepted quotes and paid orders), with the orders; then, when asked, the
+scale catalogue. Every part is
 idempotent, so a second run adds nothing and changes nothing.
 """
 
@@ -20,10 +22,12 @@ from .catalog import build_catalogue, build_scale_catalogue
 from .cms import build_articles
 from .data.accounts import ACCOUNTS, ADMIN
 from .data.marketplace import BUYERS
+from .data.rfqs import SIEU_THI_XANH
 from .fairs import build_cooperatives as build_fair_cooperatives
 from .fairs import build_fairs
 from .marketplace import build_marketplace
 from .result import DemoResult
+from .rfqs import build_rfqs
 
 
 @contextmanager
@@ -81,9 +85,16 @@ def build_demo(
             build_marketplace(result, cooperatives=cooperatives, log=log)
     if fairs:
         _build_fairs(result, images=images, log=log)
+    if orders:
+        # After the fairs, so that the Ecoop provinces' cooperatives quote too; emails go nowhere.
+        began = time.monotonic()
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            with transaction.atomic(), _index_once():
+                build_rfqs(result, log=log)
+        log(f"B2B trade built in {time.monotonic() - began:.1f} s")
     if scale_products:
         build_scale_catalogue(result, cooperatives=cooperatives, n=scale_products, log=log)
-    result.accounts = [(a.email, a.role) for a in (*ACCOUNTS, *(BUYERS if orders else ()))]
+    result.accounts = [(a.email, a.role) for a in (*ACCOUNTS, *((*BUYERS, SIEU_THI_XANH) if orders else ()))]
     result.seconds = time.monotonic() - started
     return result
 

@@ -9,7 +9,7 @@ settlement has sales, payments and a refund to show. Card purchases, and the pay
 them, are played only when card payment is configured.
 
 Services record when things happen as "now". To spread the stories over last month, each one's
-timestamps are moved back afterwards with queryset updates (`_backdate`): the one kind of raw
+timestamps are moved back afterwards with queryset updates (`backdate`): the one kind of raw
 write here, since no service takes a date in the past.
 
 It is idempotent: once the demo buyers have purchases, it adds nothing.
@@ -57,7 +57,7 @@ from .data.marketplace import (
 from .result import DemoResult
 
 A = OrderEvent.Actor
-# How long after the order's previous event each kind of event is dated (see _backdate).
+# How long after the order's previous event each kind of event is dated (see backdate).
 AFTER = {
     "payment:pending": datetime.timedelta(minutes=2),
     "payment:unpaid": datetime.timedelta(minutes=1),
@@ -78,7 +78,7 @@ EXPIRED_AFTER = datetime.timedelta(hours=24, minutes=15)
 def build_marketplace(result: DemoResult, *, cooperatives: list[BuiltCooperative], log) -> None:
     """Terms for `cooperatives`, the demo buyers, and the stories (see the module docstring)."""
     keys = {built.page.pk: (built.page.province_id, built.index) for built in cooperatives}
-    _terms(result, [built.page for built in cooperatives], keys)
+    build_terms(result, [built.page for built in cooperatives], keys)
     buyers = {account.email: _buyer(result, account) for account in BUYERS}
     User = get_user_model()
     buyers |= {user.email: user for user in User.objects.filter(email__in=_story_buyers())}
@@ -132,15 +132,18 @@ def _buyer(result, account):
 # --- terms of sale ------------------------------------------------------------------------------
 
 
-def _terms(result, cooperatives, keys) -> None:
-    """A bank account and shipping for each cooperative without terms (terms already set are kept)."""
+def build_terms(result, cooperatives, keys=None) -> None:
+    """A bank account and shipping for each cooperative without terms (terms already set are kept).
+
+    `keys` gives the catalogue's cooperatives their (province code, index) for the three shops'
+    own terms (SHOP_SHIPPING, NO_CASH_ON_DELIVERY); others take the shared ones in turn."""
     has_terms = set(
         CooperativeTerms.objects.filter(cooperative__in=cooperatives).values_list("cooperative_id", flat=True)
     )
     for position, cooperative in enumerate(sorted(cooperatives, key=lambda c: c.tax_code)):
         if cooperative.pk in has_terms:
             continue
-        key = keys[cooperative.pk]
+        key = (keys or {}).get(cooperative.pk)
         bank_bin, digits = BANKS[position % len(BANKS)]
         rng = random.Random(cooperative.tax_code)
         account = str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(digits - 1))
@@ -188,7 +191,11 @@ def _goods(cooperative: CooperativePage) -> list[ProductPage]:
 
 
 def _address(buyer_email: str) -> checkout.ShippingAddress:
-    name, phone, province_code, ward_hint, street = ADDRESSES[buyer_email]
+    return shipping_address(*ADDRESSES[buyer_email])
+
+
+def shipping_address(name, phone, province_code, ward_hint, street) -> checkout.ShippingAddress:
+    """An address in a real ward of the province (its first, when the hint names none)."""
     province = Province.objects.get(code=province_code)
     try:
         ward = resolve_ward(ward_hint, province=province)
@@ -232,7 +239,7 @@ def _play(result, story: Story, *, number: int, players: _Players) -> None:
     for move in story.moves:
         if move == "expired":
             # Its hold ran out a day after it was placed: date it, then let the expiry job find it.
-            _backdate(purchase, start)
+            backdate(purchase, start)
             payments.expire_unpaid_orders()
             continue
         if move == "card_paid":
@@ -247,7 +254,7 @@ def _play(result, story: Story, *, number: int, players: _Players) -> None:
         for order in purchase.orders.select_related("cooperative").order_by("pk"):
             _move(order, move, story=story, players=players, number=number)
     if story.when != "now":
-        _backdate(purchase, start)
+        backdate(purchase, start)
 
 
 def _picks(story: Story, players: _Players, number: int) -> list[ProductPage]:
@@ -310,7 +317,7 @@ def _payout(result, players: _Players) -> None:
         paid_on=paid_on.date(),
         user=players.admin,
     )
-    # Dated on its day of last month, like the stories (see _backdate).
+    # Dated on its day of last month, like the stories (see backdate).
     Payout.objects.filter(pk=payout.pk).update(created_at=paid_on)
     LedgerTransaction.objects.filter(idempotency_key=f"payout:{payout.pk}").update(created_at=paid_on)
     result.add("payouts")
@@ -319,7 +326,7 @@ def _payout(result, players: _Players) -> None:
 # --- dates --------------------------------------------------------------------------------------
 
 
-def _backdate(purchase: Purchase, start: datetime.datetime) -> None:
+def backdate(purchase: Purchase, start: datetime.datetime) -> None:
     """Date the purchase at `start` and each order's events after it, spaced as people would act.
 
     Queryset updates: services always record "now", and none takes a date in the past.

@@ -7,7 +7,7 @@ from demo.build import build_demo
 from demo.data.fairs import ECOOP_PROVINCES
 from demo.fairs import OPEN_SLUG, PAST_SLUG
 from fairs import services
-from fairs.models import FairPage, Meeting, Participant
+from fairs.models import AgreementOrder, FairPage, Meeting, Participant
 from fairs.scheduling import verify
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,17 @@ def test_the_demo_builds_both_ecoop_fairs_once():
     assert upcoming.participants.filter(cooperative__staff_group__user__email="htx1@demo.coop.vn").exists()
     assert not upcoming.participants.filter(user__email="buyer@demo.coop.vn").exists()
 
+    # Three of its buyers order monthly under their agreement (demo/rfqs.py), the first delivery paid.
+    links = AgreementOrder.objects.filter(agreement__fair=past).select_related("order__purchase")
+    assert links.count() == 9
+    assert links.values("agreement").distinct().count() == 3
+    for link in links:
+        assert link.order.purchase.buyer_id == link.agreement.buyer.user_id
+        assert link.order.cooperative_id == link.agreement.supplier.cooperative_id
+        assert link.deliver_on > timezone.localdate()
+    assert sorted(links.values_list("order__payment_status", flat=True)) == ["paid"] * 3 + ["unpaid"] * 6
+
     again = build_demo(cooperatives_per_province=1, products_per_cooperative=1, images=False, articles=False)
     assert again.created == {}
     assert FairPage.objects.count() == 2
+    assert AgreementOrder.objects.count() == 9
