@@ -8,11 +8,13 @@ from collections import defaultdict
 import pytest
 from django.utils import timezone
 
+from catalog.models import Category
 from demo.build import build_demo
 from demo.data.fairs import ECOOP_PROVINCES
 from demo.data.rfqs import MARKETS
 from demo.rfqs import MONTHS
 from marketplace.models import BuyerDemand, Order, Quote, QuoteRevision, RfqInvitation, RfqMessage
+from marketplace.selectors.market import market_prices
 
 pytestmark = pytest.mark.django_db
 SMALL = {"cooperatives_per_province": 1, "products_per_cooperative": 2, "images": False, "fairs": False}
@@ -93,6 +95,22 @@ def test_the_b2b_demo_trades_six_months_in_every_market_and_a_second_run_adds_no
         line = quote.revisions.get(number=quote.revision).lines.get()
         assert line.unit == units[quote.rfq.category.slug]
         assert line.unit_price_vnd > 0
+
+    # What the market prices show: every priced market, every one of the six months, nationwide.
+    shown = defaultdict(set)
+    for item in market_prices(months=MONTHS + 1, nationwide=True):
+        shown[item["category"]].add(item["month"])
+    now = timezone.localtime()
+    months = {
+        f"{(now.year * 12 + now.month - 1 - n) // 12}-{(now.year * 12 + now.month - 1 - n) % 12 + 1:02d}"
+        for n in range(1, MONTHS + 1)
+    }
+    for category in priced:
+        assert shown[category] >= months, category
+        items = market_prices(
+            category=Category.objects.get(slug=category), months=MONTHS + 1, nationwide=True
+        )
+        assert len({item["month"] for item in items if item["unit"] == units[category]}) >= MONTHS
 
     again = build_demo(**SMALL)
     assert again.created == {}

@@ -195,3 +195,24 @@ def test_the_participation_page_query_count_does_not_grow_with_follow_ups(client
 
     assert len(rfq_links(client.get(url).content.decode())) == 1
     assert four == one
+
+
+def test_following_the_link_opens_the_rfq_form_filled_in(client, fair, organiser, sides):
+    buyer, supplier, demand = sides
+    hold_meetings(fair, organiser, buyer, [supplier], demand=demand)
+    client.force_login(buyer.user)
+    (link,) = rfq_links(client.get(reverse("fairs:mine", args=[fair.pk])).content.decode())
+
+    response = client.get(link)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert {name: str(form[name].value()) for name in ("title", "quantity", "unit", "category")} == {
+        "title": "Gạo ST25 & nếp cái hoa vàng",
+        "quantity": "2000",
+        "unit": "kg",
+        "category": "food-rice",
+    }
+    assert str(form["delivery_province"].value()) == "31"
+    assert str(form["target_price_vnd"].value()) == "24500"
+    assert form["details"].value() == "Đóng bao 25 kg?\nGiao kho Hải Phòng = miễn phí."
