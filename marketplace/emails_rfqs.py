@@ -18,6 +18,16 @@ from marketplace.matching import quantity_text
 from marketplace.models import BuyerDemand
 
 
+def site_rfq_url(rfq: BuyerDemand) -> str:
+    """The RFQ's page on the site: where its buyer compares and accepts the quotes."""
+    return settings.SITE_BASE_URL.rstrip("/") + reverse("marketplace:rfq", kwargs={"rfq_id": rfq.pk})
+
+
+def admin_rfq_url(rfq: BuyerDemand) -> str:
+    """The RFQ's screen in the admin: where a cooperative's staff quote and write to the buyer."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("marketplace_rfq", args=[rfq.pk])
+
+
 def invited(rfq: BuyerDemand, cooperatives) -> None:
     """Tell the staff of each newly invited cooperative what is asked and until when."""
     cooperatives = list(cooperatives)
@@ -34,7 +44,7 @@ def invited(rfq: BuyerDemand, cooperatives) -> None:
             _("Target price: %(price)s/%(unit)s") % {"price": vnd(rfq.target_price_vnd), "unit": rfq.unit}
         )
     facts.append(_("Quotes until: %(date)s") % {"date": local_date(rfq.deadline)})
-    dashboard = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_home")
+    url = admin_rfq_url(rfq)
     emails = []
     for cooperative in cooperatives:
         body = "\n".join(
@@ -44,7 +54,7 @@ def invited(rfq: BuyerDemand, cooperatives) -> None:
                 "",
                 *facts,
                 "",
-                _("Your invitations to quote are listed on your dashboard: %(url)s") % {"url": dashboard},
+                _("Read the request and send your quote here: %(url)s") % {"url": url},
             ]
         )
         emails += [Email(to=email, subject=subject, body=body) for email in staff.get(cooperative.pk, [])]

@@ -9,12 +9,14 @@ bodies arrive as stored, with contacts masked.
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from catalog.money import format_vnd
 from catalog.notifications import Email, send_after_commit
 from catalog.permissions import cooperatives_staff_emails
 from marketplace import emails
+from marketplace.emails_rfqs import admin_rfq_url, site_rfq_url
 from marketplace.models import Order, PaymentMethod, Quote, QuoteRevision, RfqMessage
 
 
@@ -41,13 +43,15 @@ def quote_received(quote: Quote, revision: QuoteRevision) -> None:
     else:
         subject = _("%(cooperative)s revised its quote on “%(title)s”") % values
         body = _("Revision %(revision)s: %(total)s in all, valid until %(date)s.") % values
-    _send([Email(to=quote.rfq.buyer.email, subject=subject, body=body + "\n" + settings.SITE_BASE_URL)])
+    body = "\n\n".join([body, _("Compare the quotes: %(url)s") % {"url": site_rfq_url(quote.rfq)}])
+    _send([Email(to=quote.rfq.buyer.email, subject=subject, body=body)])
 
 
 def quote_withdrawn(quote: Quote) -> None:
     values = {"cooperative": quote.cooperative.title, "title": quote.rfq.title}
     subject = _("%(cooperative)s withdrew its quote on “%(title)s”") % values
-    _send([Email(to=quote.rfq.buyer.email, subject=subject, body=subject + ".")])
+    body = "\n\n".join([subject + ".", site_rfq_url(quote.rfq)])
+    _send([Email(to=quote.rfq.buyer.email, subject=subject, body=body)])
 
 
 def quote_accepted(quote: Quote, revision: QuoteRevision, order: Order, summary: str) -> None:
@@ -97,10 +101,15 @@ def quotes_declined(rfq, quotes: list[Quote]) -> None:
     subject = _("Your quote on “%(title)s”") % {"title": rfq.title}
     messages = []
     for quote in quotes:
-        body = _(
-            "Thank you for your quote on “%(title)s”. The buyer has chosen another offer this time; "
-            "we hope to see you quote again."
-        ) % {"title": rfq.title}
+        body = (
+            _(
+                "Thank you for your quote on “%(title)s”. The buyer has chosen another offer this time; "
+                "we hope to see you quote again."
+            )
+            % {"title": rfq.title}
+            + "\n\n"
+            + admin_rfq_url(rfq)
+        )
         messages += emails.staff_emails(
             quote.cooperative, subject, body, staff=staff.get(quote.cooperative_id, [])
         )
@@ -113,8 +122,14 @@ def message_posted(message: RfqMessage) -> None:
     values = {"title": rfq.title, "cooperative": message.cooperative.title}
     if message.from_buyer:
         subject = _("The buyer wrote about “%(title)s”") % values
-        messages = emails.staff_emails(message.cooperative, subject, message.body)
+        body = "\n\n".join([message.body, _("Answer here: %(url)s") % {"url": admin_rfq_url(rfq)}])
+        messages = emails.staff_emails(message.cooperative, subject, body)
     else:
         subject = _("%(cooperative)s wrote about “%(title)s”") % values
-        messages = [Email(to=rfq.buyer.email, subject=subject, body=message.body)]
+        thread = reverse(
+            "marketplace:rfq_thread", kwargs={"rfq_id": rfq.pk, "tax_code": message.cooperative.tax_code}
+        )
+        url = settings.SITE_BASE_URL.rstrip("/") + thread
+        body = "\n\n".join([message.body, _("Answer here: %(url)s") % {"url": url}])
+        messages = [Email(to=rfq.buyer.email, subject=subject, body=body)]
     _send(messages)

@@ -36,14 +36,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-            # All journeys share one server: keep them on one xdist worker. Without xdist
-            # (-p no:xdist) the marker is unregistered and --strict-markers would refuse it.
-            if item.config.pluginmanager.hasplugin("xdist"):
-                item.add_marker(pytest.mark.xdist_group("e2e"))
+            # All journeys share one server: keep them on one xdist worker. xdist's own hook reads
+            # the marker, so this one runs first (tryfirst); pyproject.toml registers the marker
+            # for runs without xdist.
+            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 def _free_port() -> int:
@@ -195,3 +196,5 @@ def screenshot():
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return take
+
+

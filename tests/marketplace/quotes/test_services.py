@@ -80,6 +80,8 @@ def test_the_buyer_is_told_of_each_quote_and_revision_after_commit(
         qf.quote(trade.rfq, trade.rice, qf.line(unit_price_vnd=1_000))
 
     assert [mail.to for mail in mailoutbox] == [[trade.buyer.email]] * 2
+    # Each links to the RFQ's page, where the buyer compares the quotes.
+    assert all(mail.body.endswith(f"/cung-cau/{trade.rfq.pk}/") for mail in mailoutbox)
 
 
 def test_a_cooperative_not_invited_to_an_invited_only_rfq_cannot_quote(trade):

@@ -106,7 +106,10 @@ def test_the_other_side_is_told_after_commit(trade, mailoutbox, django_capture_o
     assert [mail.to for mail in mailoutbox] == [[trade.rice.quoter.email]]
     # The cooperative is not told who the buyer is.
     assert trade.buyer.email not in mailoutbox[0].body + mailoutbox[0].subject
+    # Each side is sent where it answers: the cooperative to the admin's RFQ screen, the buyer to the thread.
+    assert mailoutbox[0].body.endswith(f"/admin/marketplace/rfqs/{trade.rfq.pk}/")
 
     with django_capture_on_commit_callbacks(execute=True):
         rfq_message_post(user=trade.rice.quoter, rfq=trade.rfq, cooperative=trade.rice, body="Gửi ngay")
     assert mailoutbox[1].to == [trade.buyer.email]
+    assert mailoutbox[1].body.endswith(f"/cung-cau/{trade.rfq.pk}/tin-nhan/{trade.rice.tax_code}/")

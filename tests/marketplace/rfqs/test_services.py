@@ -145,6 +145,8 @@ def test_the_buyer_invites_with_the_score_and_reasons_seen_and_staff_are_emailed
     assert "Gạo ST25" in rice_mail.subject
     assert rice.title in rice_mail.body
     assert buyer.email not in rice_mail.body
+    # It links to the RFQ's screen in the admin, where the staff quote.
+    assert f"/admin/marketplace/rfqs/{request.pk}/" in rice_mail.body
 
 
 def test_inviting_twice_is_harmless_and_emails_once(buyer, market, committed):
