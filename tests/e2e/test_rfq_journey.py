@@ -6,9 +6,9 @@
    admin, from the invitation on their dashboard; A then revises its quote, and the buyer sees both
    revisions;
 3. the buyer and A write to each other in the RFQ's thread: a phone number typed before a deal is
-   masked on both sides;
+   masked on both sides, A does not know who the buyer is, and B cannot open A's thread;
 4. the buyer compares the quotes side by side (cheapest first) and accepts A's: an order paid by
-   VietQR transfer; B sees its quote declined;
+   VietQR transfer; B sees its quote declined, and A now sees who bought;
 5. A imports its bank statement in the admin, which marks the order paid;
 6. the market price of pomelo per tonne this month appears in the API: before the journey only two
    other cooperatives had traded it (seeded below through the services), so the three-cooperative
@@ -40,6 +40,7 @@ PHONE = "0912 345 678"
 # so the others have no usable password (hashing one costs half a second).
 SETUP = f"""
 import json
+from django.contrib.auth import get_user_model
 from catalog import services
 from catalog.models import Category, CooperativePage, ProductPage
 from marketplace.services.quotes import quote_accept, quote_submit
@@ -63,8 +64,15 @@ for n, (tax_code, price) in enumerate({SEEDED_PRICES!r}.items()):
     quote = quote_submit(user=quoter, rfq=rfq, cooperative=seller, data=qf.data(line))
     quote_accept(user=buyer, quote=quote, shipping=mf.address())
 a = CooperativePage.objects.get(staff_group__user__email={STAFF_A!r})
+buyer = get_user_model().objects.get(email={BUYER!r})
 product = ProductPage.objects.live().filter(cooperative=b, category=fruit).order_by("pk").first()
-print(json.dumps({{"a": [a.title, a.tax_code], "b": [b.title, b.tax_code], "b_sku": product.sku}}))
+known = {{
+    "a": [a.title, a.tax_code],
+    "b": [b.title, b.tax_code],
+    "b_sku": product.sku,
+    "buyer": buyer.get_full_name() or buyer.email,
+}}
+print(json.dumps(known))
 """
 
 
@@ -99,7 +107,7 @@ def vnd(amount: int) -> str:
     return f"{amount:,}".replace(",", ".")
 
 
-def send_quote(admin, *, revising: bool = False, **fields):
+def send_quote(admin, **fields):
     """Fill the admin's quote form (`fields`: input name → value) and send it."""
     form = admin.locator("#quote-form form")
     for name, value in fields.items():
@@ -211,6 +219,7 @@ def test_rfq_posted_matched_quoted_revised_discussed_compared_accepted_paid_and_
     from_buyer = staff_a.locator("#thread .mp-from-buyer")
     expect(from_buyer).to_contain_text("đóng thùng 10 kg")
     expect(from_buyer).not_to_contain_text("345")
+    expect(staff_a.locator("main")).not_to_contain_text(known["buyer"])  # who asks is hidden
     staff_a.fill("#thread textarea[name=message-body]", "Có, thùng carton 10 kg, giao trong 7 ngày.")
     staff_a.locator("#thread button[type=submit]").click()
     expect(staff_a.locator("#thread .mp-from-us")).to_contain_text("thùng carton 10 kg")
@@ -263,6 +272,7 @@ def test_rfq_posted_matched_quoted_revised_discussed_compared_accepted_paid_and_
     # 5. A sees the order, then imports its bank statement: the transfer is matched.
     staff_a.goto(admin_rfq)
     expect(staff_a.locator(f"a[href$='/admin/marketplace/orders/{number}/']")).to_be_visible()
+    expect(staff_a.locator("main")).to_contain_text(known["buyer"])  # now A knows who it sells to
     statement = tmp_path / "sao-ke.csv"
     today = datetime.datetime.now(tz=ZoneInfo("Asia/Ho_Chi_Minh")).date()
     with statement.open("w", encoding="utf-8", newline="") as file:
