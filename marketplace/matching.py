@@ -351,7 +351,12 @@ def _capacity_component(demand: BuyerDemand, supplier: Supplier, product: Produc
 
 
 def _price_component(demand: BuyerDemand, product: ProductPage) -> dict:
-    facts = {"price": product.price_vnd, "unit": product.unit, "target": demand.target_price_vnd}
+    facts = {
+        "price": product.price_vnd,
+        "unit": product.unit,
+        "target": demand.target_price_vnd,
+        "target_unit": demand.unit,
+    }
     if not demand.target_price_vnd:
         return {"value": 1.0, **facts}
     # Price per product unit, and the target per demand unit, both per the demand's unit.
@@ -492,7 +497,11 @@ def _capacity_reasons(capacity: dict) -> list[str]:
 def _price_reasons(price: dict) -> list[str]:
     if not price.get("comparable"):
         return []
-    values = {"price": vnd(price["price"]), "unit": price["unit"], "target": vnd(price["target"])}
+    # The target is per the demand's unit, which may not be the product's (tấn against kg).
+    target = (
+        f"{vnd(price['target'])}/{price['target_unit']}" if price.get("target_unit") else vnd(price["target"])
+    )
+    values = {"price": vnd(price["price"]), "unit": price["unit"], "target": target}
     if price.get("above_target_percent"):
         values["percent"] = price["above_target_percent"]
         return [_("%(price)s/%(unit)s, %(percent)s%% above the target of %(target)s") % values]

@@ -306,6 +306,10 @@ def test_a_price_above_the_target_lowers_the_price_part(fair, organiser, committ
     # 27 million a tonne is 27,000 a kilogram: within the target.
     assert score_of(wanted, by_the_tonne).components["price"]["price_per_demand_unit"] == 27_000
     assert score_of(wanted, by_the_tonne).components["price"]["value"] == 1
+    # The reason gives each price in its own unit.
+    with translation.override("en"):
+        reasons = " | ".join(matching.match_reasons(score_of(wanted, by_the_tonne), viewer="buyer"))
+    assert "₫27,000,000/tấn, within the target of ₫30,000/kg" in reasons
 
 
 def test_the_category_answers_when_no_word_does(fair, organiser, committed):
@@ -393,7 +397,7 @@ def test_reasons_mention_the_quantity_the_stars_and_the_km(fair, rice):
     assert "OCOP 4★" in text
     assert f"{km} km away, from Hưng Yên" in text
     assert "Can supply 3,000 kg a month" in text
-    assert "₫28,000/kg, within the target of ₫30,000" in text
+    assert "₫28,000/kg, within the target of ₫30,000/kg" in text
 
     with translation.override("vi"):
         vietnamese = " | ".join(matching.match_reasons(match))
