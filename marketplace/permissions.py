@@ -170,9 +170,15 @@ def may_quote(user, rfq, cooperative) -> bool:
     return rfq.invitations.filter(cooperative=cooperative).exists()
 
 
+def _public(rfq) -> bool:
+    return rfq.visibility == rfq.Visibility.PUBLIC
+
+
 def may_invite(user, rfq, cooperative) -> bool:
-    """Invite `cooperative` to quote: the RFQ's buyer (any cooperative), or alliance staff overseeing it."""
-    return owns_rfq(user, rfq) or oversees(user, cooperative)
+    """Invite `cooperative` to quote: the RFQ's buyer (any cooperative), or, on a public RFQ, alliance
+    staff overseeing it. An invited-only RFQ's buyer chose whom to ask: nobody else sees it, or adds
+    to it."""
+    return owns_rfq(user, rfq) or (_public(rfq) and oversees(user, cooperative))
 
 
 def overseen_among(user, cooperatives) -> set[int]:
@@ -194,7 +200,9 @@ def may_invite_all(user, rfq, cooperatives) -> bool:
     cooperatives = list(cooperatives)
     if not cooperatives:
         return False
-    return owns_rfq(user, rfq) or overseen_among(user, cooperatives) >= {c.pk for c in cooperatives}
+    if owns_rfq(user, rfq):
+        return True
+    return _public(rfq) and overseen_among(user, cooperatives) >= {c.pk for c in cooperatives}
 
 
 def may_see_buyer(user, rfq) -> bool:

@@ -190,6 +190,19 @@ def test_alliance_staff_invite_the_cooperatives_they_oversee_only(buyer, market)
     assert list(RfqInvitation.objects.values_list("cooperative", flat=True)) == [rice.pk]
 
 
+def test_alliance_staff_do_not_add_to_an_invited_only_rfq(buyer, market):
+    """Its buyer chose whom to ask; the alliance helps on public requests (and its staff never see this one)."""
+    rice, _honey = market
+    officer = factories.user()
+    factories.alliance(kind="national", provinces=(), staff=[officer])
+    request = rfqs.rfq(buyer, visibility="invited")
+
+    with pytest.raises(PermissionDenied):
+        services.rfq_invite(user=officer, rfq=request, cooperatives=[rice])
+    assert not RfqInvitation.objects.exists()
+    assert services.rfq_invite(user=buyer, rfq=request, cooperatives=[rice])
+
+
 def test_national_alliance_staff_invite_anywhere(buyer, market):
     rice, honey = market
     officer = factories.user()
