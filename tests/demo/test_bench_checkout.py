@@ -5,6 +5,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.helpers import own_sqlite_database
+
 FIGURES = {"database", "race", "purchases", "purchases_per_s", "p50_ms", "p95_ms"}
 
 
@@ -22,6 +24,7 @@ def test_a_database_named_otherwise_is_refused(tmp_path):
     assert not (tmp_path / "shop.sqlite3").exists()
 
 
+@own_sqlite_database
 def test_bench_checkout_races_exactly_and_prints_one_json_object(tmp_path, capsys):
     """End to end, in a subprocess, as a user runs it: slow (it migrates a fresh database)."""
     database = tmp_path / "checkout-bench.sqlite3"

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from demo.management.commands.bench_search import measure, percentile, query_mix
 from tests import factories
+from tests.helpers import own_sqlite_database
 
 FIGURES = {
     "engine",
@@ -59,6 +60,7 @@ def test_the_working_database_is_never_the_benchmark_one(settings):
         call_command("bench_search", products=10, queries=5, database=working)
 
 
+@own_sqlite_database
 def test_bench_search_builds_its_own_database_and_prints_one_json_object(tmp_path, capsys):
     """End to end, in a subprocess, as a user runs it: slow (it migrates and builds the demo)."""
     url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
