@@ -11,7 +11,8 @@ component          weight  value
 text               35      the product that best answers the demand, found through the
                            search service (never an engine): 1 for the listed product the
                            demand names; 0.6–1 for a search hit, by its relevance next to
-                           the best hit; scaled down by the share of the demand's words
+                           the best hit (words typed with marks keep only the hits that
+                           have them as written, if any do); scaled down by the share of the demand's words
                            kept when the full text found nothing; ×0.9 when the supplier
                            showcases some products and this is not one of them; 0.5 for a
                            product of the demand's category and 0.35 for one of its group
@@ -185,6 +186,24 @@ def _search(words: tuple[str, ...]) -> list[search.Hit]:
         return []
 
 
+def _marked_first(words: tuple[str, ...], hits: list[search.Hit]) -> list[search.Hit]:
+    """Where the demand's words carry marks and some hits hold them as written, only those hits.
+
+    Marks are optional to the search ("bưởi", pomelo, finds "buổi", a session), which is right for
+    a buyer typing without them; one who typed them meant that word. When no hit has the words
+    as written (a slip of the marks), every hit stays.
+    """
+    marked = {word for word in words if fold(word) != word.lower()}
+    if not marked:
+        return hits
+    written = [
+        hit
+        for hit in hits
+        if marked <= set(_WORD.findall(unicodedata.normalize("NFC", f"{hit.name} {hit.description}").lower()))
+    ]
+    return written or hits
+
+
 def text_hits(text: str, cache_: dict | None = None) -> tuple[list[search.Hit], float]:
     """Search hits for a demand's text and the share of its words they match (1 for all of them)."""
     cache_ = {} if cache_ is None else cache_
@@ -194,7 +213,7 @@ def text_hits(text: str, cache_: dict | None = None) -> tuple[list[search.Hit], 
     attempts = [words, *(words[:n] for n in RELAXED_WORDS if n < len(words))]
     for attempt in attempts:
         if attempt not in cache_:
-            hits = _search(attempt)
+            hits = _marked_first(attempt, _search(attempt))
             if attempt != words:
                 # The search forgives a typing error ("hang" finds "vàng"); fine for the words
                 # the buyer chose, noise for a word kept alone, so it must be in the name.

@@ -182,3 +182,16 @@ def test_ranking_costs_the_same_queries_for_two_cooperatives_or_ten(committed, m
     many = queries()
     assert (few[0], many[0]) == (2, 10)
     assert many[1] == few[1]
+
+
+def test_words_typed_with_marks_mean_those_words_when_some_listing_has_them(committed):
+    """"Bưởi" (pomelo) and "buổi" (a session) are one word without marks: the buyer who typed the
+    marks gets the pomelo grower only; typed without marks, both answer."""
+    with committed():
+        pomelo = seller(product="Bưởi Diễn", category="food-fruit")
+        tour = seller(product="Tour hái chè buổi sáng", category="tourism")
+
+    assert list(ranked(rfq(title="Bưởi"))) == [pomelo.pk]
+    assert set(ranked(rfq(title="buoi"))) == {pomelo.pk, tour.pk}
+    # Marks that no listing carries are a slip: the search's forgiveness stands.
+    assert set(ranked(rfq(title="Bưới"))) == {pomelo.pk, tour.pk}
