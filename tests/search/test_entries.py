@@ -34,6 +34,12 @@ TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
+@pytest.fixture(autouse=True)
+def database_engine(settings):
+    """These tests check the database engine, whatever SEARCH_ENGINE the environment chose."""
+    settings.SEARCH_ENGINE = "database"
+
+
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Run what the block queued for after commit (the index writes), as a real commit would."""
