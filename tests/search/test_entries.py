@@ -266,6 +266,14 @@ def test_a_deleted_rfq_disappears(board, committed):
     assert found("dau nanh") == []
 
 
+def test_a_renamed_category_reindexes_its_entries(board, committed):
+    rice = Category.objects.get(slug="food-rice")
+    with committed():
+        rice.name = "Ngũ cốc và hạt"
+        rice.save()
+    assert found("ngu coc") == keys(board, "soy")
+
+
 def test_the_rebuild_command_restores_the_entries(board):
     SearchEntry.objects.all().delete()
     BuyerDemand.objects.filter(pk=board["pepper"].pk).update(status=BuyerDemand.Status.CLOSED)
