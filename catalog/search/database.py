@@ -359,9 +359,6 @@ class DatabaseEngine:
             written += len(batch)
         return written
 
-    def count_entries(self) -> int:
-        return SearchEntry.objects.using(self.using).count()
-
 
 def _entry_where(query: EntryQuery, today) -> tuple[str, list]:
     conditions = ["e.kind = %s", "(e.valid_until IS NULL OR e.valid_until >= %s)"]
