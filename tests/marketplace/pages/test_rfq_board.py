@@ -204,6 +204,8 @@ def test_empty_states_say_so_and_invite_to_post(client, db):
     [
         "q=g%00o",
         "q=" + "x" * 201,
+        "q=%22g%E1%BA%A1o%22",  # search operators: "gạo" in double quotes
+        "q=g%E1%BA%A1o+AND+ch%C3%A8",
         "quantity=-5",
         "quantity=0",
         "quantity=abc",
