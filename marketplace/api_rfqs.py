@@ -21,6 +21,8 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from catalog.places import UnknownProvince, resolve_province
+from catalog.search import SearchQueryError
+from catalog.search.query import clean_text
 from catalog.selectors import category_by_slug
 from marketplace import permissions
 from marketplace.api import SIGNED_IN_ANSWERS, anyone, state_conflicts
@@ -120,8 +122,9 @@ def _detail_out(view: selectors.RfqView) -> dict:
     response={200: RfqListOut, **PUBLIC_ANSWERS},
     summary="The board: open public requests for quotation, newest first, 20 to a page",
     description="Who asked is never shown here. `category` (a slug) takes in its subcategories; "
-    "`province` (code or name) is where the goods go; `q` keeps requests holding every word. "
-    "A page past the last is 404.",
+    "`province` (code or name) is where the goods go; `q` keeps requests holding every word in "
+    "their title, description or category, marks optional (“ca phe” finds “cà phê”), best match "
+    "first. A page past the last is 404.",
 )
 def rfq_board(
     request,
@@ -130,8 +133,10 @@ def rfq_board(
     q: str | None = Query(None, max_length=200, description="Words in the title or description."),
     page: int = Query(1, ge=1, le=MAX_PAGE),
 ):
-    if q and "\x00" in q:
-        raise HttpError(400, _("The search text contains control characters."))
+    try:
+        clean_text(q)  # search operators and control characters are a 400 with the plain words
+    except SearchQueryError as error:
+        raise HttpError(400, str(error)) from error
     rfqs = selectors.board(category=_category(category), province=_province(province), text=q or "")
     total = rfqs.count()
     last = max(1, math.ceil(total / PAGE_SIZE))

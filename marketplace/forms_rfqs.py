@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, CooperativeCertification, Province
 from catalog.places import UnknownProvince, resolve_province
+from catalog.search import SearchQueryError
+from catalog.search.query import clean_text
 from marketplace.forms import MAX_ID, CheckoutForm
 from marketplace.models import BuyerDemand, BuyerKind
 from marketplace.services import quotes as quote_services
@@ -101,6 +103,13 @@ class BoardFilterForm(_Places, forms.Form):
         super().__init__(*args, **kwargs)
         self._set_places(categories, provinces, gettext("All"))
         self.fields["quantity"].widget.attrs.update({"inputmode": "numeric", "step": "1"})
+
+    def clean_q(self) -> str:
+        """The words go to the search service: its operators are refused with the plain words."""
+        try:
+            return clean_text(self.cleaned_data.get("q") or "")
+        except SearchQueryError as error:
+            raise forms.ValidationError(str(error)) from error
 
     def filters(self) -> dict:
         """The filters that are valid (an invalid one filters nothing), as the selectors take them."""

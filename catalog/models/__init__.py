@@ -13,7 +13,7 @@ from .pages import (
 )
 from .places import FormerProvince, Province, Ward
 from .products import Category, OcopCertificate, ProductInventory
-from .search import SearchDocument, SearchSynonym, SearchTerm
+from .search import SearchDocument, SearchEntry, SearchSynonym, SearchTerm
 from .trading import CooperativeTerms
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "ProductPage",
     "Province",
     "SearchDocument",
+    "SearchEntry",
     "SearchSynonym",
     "SearchTerm",
     "Ward",

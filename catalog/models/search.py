@@ -100,6 +100,39 @@ class SearchDocument(models.Model):
         return self.name
 
 
+class SearchEntry(models.Model):
+    """Something other than a listing that search finds, supplied by an app above catalog.
+
+    Catalog cannot know what the higher apps hold (marketplace's requests for quotation), so
+    they register a source (catalog.search.entries) that turns their rows into entries: a kind
+    ("rfq") and the row's key, the words it is found by (folded and marked, as a listing's),
+    and what it is filtered on. Like SearchDocument it is a copy rebuilt at any time.
+    """
+
+    kind = models.CharField(max_length=20)
+    key = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=255)
+    category = models.SlugField(blank=True)
+    category_group = models.SlugField(blank=True)
+    province_code = models.CharField(max_length=2, blank=True)
+    quantity = models.PositiveBigIntegerField(null=True)
+    # Found only while today <= valid_until (checked at query time, so a lapse needs no reindex).
+    valid_until = models.DateField(null=True)
+    published_at = models.DateTimeField(null=True)
+    name_folded = models.TextField()
+    name_marked = models.TextField(blank=True)
+    body_folded = models.TextField(blank=True)
+    body_marked = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="catalog_search_entry_key")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}: {self.title}"
+
+
 class SearchTerm(models.Model):
     """A folded word of the index and how many listings held it at the last count.
 

@@ -3,6 +3,7 @@
     from catalog import search
     result = search.search(search.SearchQuery(text="nuoc mam", province="8", stars_min=4))
     search.suggest("nuoc m", limit=8)
+    search.search_entries(search.EntryQuery(kind="rfq", text="ca phe", province="66"))
 
 The service checks the query, expands synonyms and corrects typing errors, asks
 the engine for hits and facet counts, and marks the matched words. Engines only
@@ -10,8 +11,14 @@ match, filter, count and sort (docs/search.md). The database engine
 (SQLite FTS5 or PostgreSQL full-text search) is the default and always kept up
 to date, so another engine can fall back on it.
 
+Besides listings, the service finds entries of other kinds that apps above catalog
+supply through a registered source (catalog/search/entries.py): marketplace's open
+public requests for quotation. They are matched with the same folding and ranking,
+and filtered by category, province and quantity.
+
 Index updates: `queue_products(ids)` after any write that changes what a listing
-shows; they run after the transaction commits, through a django-tasks task.
+shows, `queue_entries(kind, keys)` after one that changes an entry; they run after
+the transaction commits, through a django-tasks task.
 """
 
 import logging
@@ -31,12 +38,16 @@ from catalog.models import Category, Province, SearchSynonym
 from .database import DatabaseEngine
 from .documents import documents_for, public_product_ids
 from .engine import SearchEngine, SearchEngineError
+from .entries import EntrySource, all_entries, entries_for, entry, register_source
 from .highlight import highlight, snippet
 from .query import (
     FACETS,
     SORTS,
     TYPO_MAX_LENGTH,
     TYPO_MIN_LENGTH,
+    EntryHit,
+    EntryQuery,
+    EntryResult,
     FacetCount,
     Hit,
     SearchQuery,
@@ -52,6 +63,10 @@ from .query import (
 __all__ = [
     "FACETS",
     "SORTS",
+    "EntryHit",
+    "EntryQuery",
+    "EntryResult",
+    "EntrySource",
     "FacetCount",
     "Hit",
     "SearchEngine",
@@ -61,11 +76,16 @@ __all__ = [
     "SearchResult",
     "Suggestion",
     "engine",
+    "entry",
+    "index_entries",
     "index_products",
+    "queue_entries",
     "queue_products",
     "rebuild",
+    "register_source",
     "remove_products",
     "search",
+    "search_entries",
     "suggest",
 ]
 
@@ -150,6 +170,32 @@ def suggest(text: str, limit: int = 8) -> list[Suggestion]:
         return chosen.suggest(terms, limit)
     except SearchEngineError as error:
         return _fallback(chosen, error).suggest(terms, limit)
+
+
+def search_entries(query: EntryQuery) -> EntryResult:
+    """The entries of one kind matching `query`, best match first; raises SearchQueryError on bad input.
+
+    Synonyms apply as for listings. Typing errors are not corrected: the vocabulary of
+    corrections is the listings', and a correction borrowed from it could hide an entry's word.
+    """
+    started = time.perf_counter()
+    query = query.clean()
+    if query.terms:
+        query.terms = _with_synonyms(query.terms)
+    chosen = engine()
+    try:
+        hits, total = chosen.search_entries(query)
+    except SearchEngineError as error:
+        chosen = _fallback(chosen, error)
+        hits, total = chosen.search_entries(query)
+    return EntryResult(
+        hits=hits,
+        total=total,
+        page=query.page,
+        page_size=query.page_size,
+        engine=chosen.name,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
 
 
 def _labelled(facet_values: dict[str, dict[str, int]]) -> dict[str, list[FacetCount]]:
@@ -330,18 +376,40 @@ def _write(writer: SearchEngine, documents, removed) -> None:
         logger.exception("Search engine %s could not index %d listings", writer.name, len(documents))
 
 
-def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int]:
-    """Rebuild the index from the published listings; `progress(n)` is told of every n written.
+def index_entries(kind: str, keys: Iterable[int]) -> int:
+    """Bring the index up to date for these entries of `kind`: (re)index those its source still
+    offers, drop the rest. Returns the number of entries written."""
+    keys = sorted({int(key) for key in keys})
+    written = 0
+    for start in range(0, len(keys), INDEX_BATCH):
+        chunk = keys[start : start + INDEX_BATCH]
+        entries = entries_for(kind, chunk)
+        removed = set(chunk) - {e.key for e in entries}
+        for writer in _writers():
+            try:
+                writer.index_entries(kind, entries, removed)
+            except SearchEngineError:
+                logger.exception(
+                    "Search engine %s could not index %d %s entries", writer.name, len(entries), kind
+                )
+        written += len(entries)
+    return written
 
-    Returns {"published": listings found, "indexed": documents written}.
+
+def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Rebuild the index from the published listings and every registered source of entries;
+    `progress(n)` is told of every n listings written.
+
+    Returns {"published": listings found, "indexed": documents written, "entries": entries written}.
     """
     ids = public_product_ids()
-    indexed = 0
+    indexed = entries = 0
     for writer in _writers():
         indexed = writer.rebuild(
             documents_for(ids), progress=progress if writer.name == engine().name else None
         )
-    return {"published": len(ids), "indexed": indexed}
+        entries = writer.rebuild_entries(all_entries())
+    return {"published": len(ids), "indexed": indexed, "entries": entries}
 
 
 def queue_products(product_ids: Iterable[int]) -> None:
@@ -353,3 +421,10 @@ def queue_products(product_ids: Iterable[int]) -> None:
     from .tasks import queue
 
     queue(product_ids)
+
+
+def queue_entries(kind: str, keys: Iterable[int]) -> None:
+    """Reindex these entries of `kind` after the current transaction commits, as `queue_products`."""
+    from .tasks import queue_entries as queue
+
+    queue(kind, keys)

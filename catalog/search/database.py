@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from django.db import connections, models, transaction
 from django.utils import timezone
 
-from catalog.models import SearchDocument, SearchTerm
+from catalog.models import SearchDocument, SearchEntry, SearchTerm
 
-from .query import FACETS, Hit, SearchQuery, Suggestion, Term
+from .query import FACETS, EntryHit, EntryQuery, Hit, SearchQuery, Suggestion, Term
 
 INSERT_BATCH = 1000
 MAX_TERM_LENGTH = 40
@@ -42,11 +42,14 @@ class DatabaseEngine:
 
     @property
     def dialect(self) -> "SqliteText | PostgresText":
+        return self._dialect()
+
+    def _dialect(self, *, entries: bool = False) -> "SqliteText | PostgresText":
         vendor = self.connection.vendor
         if vendor == "sqlite":
-            return SqliteText()
+            return SqliteText(entries=entries)
         if vendor == "postgresql":
-            return PostgresText()
+            return PostgresText(entries=entries)
         raise NotImplementedError(f"The database search engine does not support {vendor}.")
 
     # --- reading --------------------------------------------------------------------------------
@@ -305,6 +308,72 @@ class DatabaseEngine:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
 
+    # --- entries (catalog.search.entries) ----------------------------------------------------------
+    # Entries are few (thousands, not the catalogue's hundreds of thousands), so they are always
+    # ranked by BM25/ts_rank and need none of the listings' covering indexes.
+
+    def search_entries(self, query: EntryQuery) -> tuple[list[EntryHit], int]:
+        """The page of entries and their total: best match first, then newest."""
+        today = self.connection.ops.adapt_datefield_value(timezone.localdate())
+        where, params = _entry_where(query, today)
+        if query.terms:
+            matches, match_params = self._dialect(entries=True).scored_matches(query.terms)
+            source = f"catalog_searchentry e JOIN ({matches}) m ON m.id = e.id"
+            params = match_params + params
+            score = "m.score"
+        else:
+            source, score = "catalog_searchentry e", "0.0"
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params)  # noqa: S608 - fragments are ours
+            total = cursor.fetchone()[0]
+            if query.offset >= total:
+                return [], total
+            cursor.execute(
+                f"SELECT e.kind, e.key, e.title, {score} AS score FROM {source} WHERE {where} "  # noqa: S608
+                "ORDER BY score DESC, e.published_at DESC, e.key DESC LIMIT %s OFFSET %s",
+                [*params, query.page_size, query.offset],
+            )
+            rows = cursor.fetchall()
+        hits = [EntryHit(kind=row[0], key=row[1], title=row[2], score=float(row[3] or 0.0)) for row in rows]
+        return hits, total
+
+    def index_entries(self, kind: str, entries: list[SearchEntry], removed_keys: Iterable[int]) -> None:
+        """Replace the entries of these keys and drop those no longer to be found."""
+        keys = [e.key for e in entries] + list(removed_keys)
+        with transaction.atomic(using=self.using):
+            SearchEntry.objects.using(self.using).filter(kind=kind, key__in=keys).delete()
+            SearchEntry.objects.using(self.using).bulk_create(entries, batch_size=INSERT_BATCH)
+
+    def rebuild_entries(self, entries: Iterable[SearchEntry]) -> int:
+        """Empty the entries, of every kind, and fill them again; readers see the old ones until commit."""
+        written = 0
+        with transaction.atomic(using=self.using):
+            SearchEntry.objects.using(self.using).all().delete()
+            batch: list[SearchEntry] = []
+            for entry in entries:
+                batch.append(entry)
+                if len(batch) == INSERT_BATCH:
+                    SearchEntry.objects.using(self.using).bulk_create(batch)
+                    written, batch = written + len(batch), []
+            SearchEntry.objects.using(self.using).bulk_create(batch)
+            written += len(batch)
+        return written
+
+
+def _entry_where(query: EntryQuery, today) -> tuple[str, list]:
+    conditions = ["e.kind = %s", "(e.valid_until IS NULL OR e.valid_until >= %s)"]
+    params: list = [query.kind, today]
+    if query.category:
+        conditions.append("(e.category = %s OR e.category_group = %s)")
+        params += [query.category, query.category]
+    if query.province_code:
+        conditions.append("e.province_code = %s")
+        params.append(query.province_code)
+    if query.quantity_min is not None:
+        conditions.append("e.quantity >= %s")
+        params.append(query.quantity_min)
+    return " AND ".join(conditions), params
+
 
 def _words(document: SearchDocument) -> set[str]:
     """The folded words of a document, each once (MAX_TERM_LENGTH letters at most)."""
@@ -344,6 +413,11 @@ class SqliteText:
     MARKED = "{name_marked body_marked}"
     NAMES = "{name_folded}"
 
+    def __init__(self, *, entries: bool = False):
+        # The entries' FTS5 table (migration 0007) has the listings' columns, in their order.
+        self.fts = "catalog_search_entry_fts" if entries else "catalog_search_fts"
+        self.key = "id" if entries else "product_id"
+
     def expression(self, terms: tuple[Term, ...], columns: str) -> str:
         clauses = []
         for term in terms:
@@ -359,7 +433,7 @@ class SqliteText:
 
     def match_condition(self, terms: tuple[Term, ...], *, names_only: bool = False) -> tuple[str, list]:
         return (
-            "d.product_id IN (SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s)",
+            f"d.product_id IN (SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s)",  # noqa: S608 - our table
             [self.expression(terms, self.NAMES if names_only else self.FOLDED)],
         )
 
@@ -367,7 +441,7 @@ class SqliteText:
         """How many listings the text matches: a count of the FTS5 doclists, a few milliseconds."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT COUNT(*) FROM catalog_search_fts WHERE catalog_search_fts MATCH %s",
+                f"SELECT COUNT(*) FROM {self.fts} WHERE {self.fts} MATCH %s",  # noqa: S608 - our table
                 [self.expression(terms, self.FOLDED)],
             )
             return cursor.fetchone()[0]
@@ -382,28 +456,31 @@ class SqliteText:
         index = "catalog_search_by_product" if joined else "catalog_search_facets"
         return f"catalog_searchdocument d INDEXED BY {index}"
 
+    def _matching(self) -> str:
+        return f"rowid IN (SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s)"  # noqa: S608 - our table
+
     def scored_matches(self, terms: tuple[Term, ...], *, ranked: bool = True) -> tuple[str, list]:
         columns = self.FOLDED
         boosts, params = [], []
         marked = _marked_words(terms)
         if marked:
-            boosts.append("rowid IN (SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s)")
+            boosts.append(self._matching())
             params.append(f"{self.MARKED} : (" + " AND ".join(_quoted(tuple(marked), '"')) + ")")
         if len(terms) > 1:
-            boosts.append("rowid IN (SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s)")
+            boosts.append(self._matching())
             words = " ".join(word for phrase in _primary_phrase(terms) for word in phrase)
             star = " *" if terms[-1].prefix else ""
             params.append(f'{columns} : "{words}"{star}')
         if ranked:
-            rank = "-bm25(catalog_search_fts, 10.0, 10.0, 1.0, 1.0)"
+            rank = f"-bm25({self.fts}, 10.0, 10.0, 1.0, 1.0)"
         else:
             # Name matches first, as the name's weight in BM25 would put them.
-            rank = "(CASE WHEN rowid IN (SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s) THEN 10.0 ELSE 1.0 END)"
+            rank = f"(CASE WHEN {self._matching()} THEN 10.0 ELSE 1.0 END)"
             params.insert(0, self.expression(terms, self.NAMES))
         boost = "".join(f" + (CASE WHEN {b} THEN 1.0 ELSE 0.0 END)" for b in boosts)
         sql = (
-            f"SELECT rowid AS product_id, {rank} * (1.0{boost}) AS score "  # noqa: S608 - boosts are ours
-            "FROM catalog_search_fts WHERE catalog_search_fts MATCH %s"
+            f"SELECT rowid AS {self.key}, {rank} * (1.0{boost}) AS score "  # noqa: S608 - boosts are ours
+            f"FROM {self.fts} WHERE {self.fts} MATCH %s"
         )
         return sql, [*params, self.expression(terms, columns)]
 
@@ -440,6 +517,11 @@ class SqliteText:
 class PostgresText:
     """ts_rank over the weighted tsvector (name A, rest C), doubled for an exact marked match
     and for the words side by side; a vocabulary table for typos."""
+
+    def __init__(self, *, entries: bool = False):
+        # The entries' table has the same weighted search_vector (migration 0007).
+        self.table = "catalog_searchentry" if entries else "catalog_searchdocument"
+        self.key = "id" if entries else "product_id"
 
     def tsquery(self, terms: tuple[Term, ...]) -> str:
         clauses = []
@@ -485,8 +567,8 @@ class PostgresText:
         boost = "".join(f" + (CASE WHEN {b} THEN 1.0 ELSE 0.0 END)" for b in boosts)
         query = self.tsquery(terms)
         sql = (
-            f"SELECT product_id, ts_rank(search_vector, to_tsquery('simple', %s)) * (1.0{boost}) AS score "  # noqa: S608 - boosts are ours
-            "FROM catalog_searchdocument WHERE search_vector @@ to_tsquery('simple', %s)"
+            f"SELECT {self.key}, ts_rank(search_vector, to_tsquery('simple', %s)) * (1.0{boost}) AS score "  # noqa: S608 - boosts are ours
+            f"FROM {self.table} WHERE search_vector @@ to_tsquery('simple', %s)"
         )
         return sql, [query, *params, query]
 

@@ -17,6 +17,9 @@ already in the terms, see catalog/search/__init__.py) and keeps the same rules:
   - The index is versioned (<alias>-v<timestamp>) behind an alias: a rebuild fills a new
     index with the bulk helper and swaps the alias in one atomic action, then deletes
     the old index, so searches never see a half-built index.
+  - Entries of other kinds (catalog/search/entries.py: marketplace's RFQs) live in a second
+    index behind `<alias>-entries`, with the same analysis, matched by the same text query
+    and rebuilt the same way.
 
 Every client error is raised as SearchEngineError; the service then answers from the
 database engine, which is always kept up to date, and logs the error.
@@ -24,7 +27,7 @@ database engine, which is always kept up to date, and logs the error.
 
 import datetime
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from django.conf import settings
@@ -32,11 +35,23 @@ from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
-from catalog.models import SearchDocument, SearchSynonym
+from catalog.models import SearchDocument, SearchEntry, SearchSynonym
 
 from .database import DatabaseEngine
 from .engine import SearchEngineError
-from .query import MAX_PAGE, MAX_PAGE_SIZE, TYPO_MIN_LENGTH, Hit, SearchQuery, Suggestion, Term, folded_text
+from .query import (
+    MAX_ENTRY_PAGE_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    TYPO_MIN_LENGTH,
+    EntryHit,
+    EntryQuery,
+    Hit,
+    SearchQuery,
+    Suggestion,
+    Term,
+    folded_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +67,9 @@ MARKED_BOOST = 3
 PHRASE_BOOST = 3
 
 _ERRORS = (ApiError, TransportError, BulkIndexError)
+# The listings' name fields; an entry has only its title, mapped as `name`.
+NAMES = ("name", "name_en")
+ENTRY_NAMES = ("name",)
 
 
 def _folding_char_filter() -> dict:
@@ -207,6 +225,57 @@ def source(document: SearchDocument) -> dict:
     }
 
 
+def entries_index_body(synonym_rules: list[str]) -> dict:
+    """Settings and mappings of the entries' index: the listings' analysis, the entries' fields."""
+    settings_ = index_body(synonym_rules)["settings"]
+    settings_["index"] = {**settings_["index"], "max_result_window": MAX_PAGE * MAX_ENTRY_PAGE_SIZE}
+    return {
+        "settings": settings_,
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "kind": {"type": "keyword"},
+                "key": {"type": "long"},
+                # The title, analysed as a listing's name (ten times the rest).
+                "name": {
+                    "type": "text",
+                    "analyzer": "catalog_folded",
+                    "fields": {"marked": {"type": "text", "analyzer": "catalog_marked"}},
+                },
+                "body": {"type": "text", "analyzer": "catalog_folded"},
+                "body_marked": {"type": "text", "analyzer": "catalog_marked"},
+                "category": {"type": "keyword"},
+                "category_path": {"type": "keyword"},
+                "province_code": {"type": "keyword"},
+                "quantity": {"type": "long"},
+                "valid_until": {"type": "date", "format": "strict_date"},
+                "published_at": {"type": "date"},
+            },
+        },
+    }
+
+
+def entry_source(entry: SearchEntry) -> dict:
+    """The JSON of one entry; its words are those the database engine indexes."""
+    return {
+        "kind": entry.kind,
+        "key": entry.key,
+        "name": entry.title,
+        "body": entry.body_folded,
+        "body_marked": entry.body_marked,
+        "category": entry.category,
+        "category_path": [slug for slug in dict.fromkeys([entry.category_group, entry.category]) if slug],
+        "province_code": entry.province_code,
+        "quantity": entry.quantity,
+        "valid_until": _date(entry.valid_until),
+        "published_at": entry.published_at.isoformat() if entry.published_at else None,
+    }
+
+
+def entry_id(kind: str, key: int) -> str:
+    return f"{kind}-{key}"
+
+
 def _date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -259,9 +328,13 @@ def _other_filters(query: SearchQuery) -> list[dict]:
     return filters
 
 
-def _word_query(word: str, *, marked_term: bool, prefix: bool) -> dict:
-    """One folded word in the name (ten times), the English name (ten times) or the body."""
-    fields = [f"name^{NAME_BOOST}", f"name_en^{NAME_BOOST}", "body"]
+def _word_query(
+    word: str, *, marked_term: bool, prefix: bool, names: tuple[str, ...] = NAMES, fuzzy: bool = True
+) -> dict:
+    """One folded word in the name (ten times), the English name (ten times) or the body;
+    `fuzzy`: with one edit from four letters (listings; entries are matched as the database
+    engine matches them, without typo corrections)."""
+    fields = [*(f"{name}^{NAME_BOOST}" for name in names), "body"]
     if prefix:
         return {"multi_match": {"query": word, "type": "phrase_prefix", "fields": fields}}
     return {
@@ -269,14 +342,14 @@ def _word_query(word: str, *, marked_term: bool, prefix: bool) -> dict:
             "query": word,
             "type": "best_fields",
             "fields": fields,
-            "fuzziness": FUZZINESS,
+            **({"fuzziness": FUZZINESS} if fuzzy else {}),
             # A word typed with marks is only its own word: "chế" must not become the "chè" of chè = trà.
             "analyzer": "catalog_folded" if marked_term else "catalog_folded_synonyms",
         }
     }
 
 
-def _term_query(term: Term) -> dict:
+def _term_query(term: Term, names: tuple[str, ...] = NAMES, fuzzy: bool = True) -> dict:
     """A term matches when every word of one of its phrases (itself, a synonym, a correction) does."""
     phrases = []
     for phrase in term.phrases:
@@ -285,6 +358,8 @@ def _term_query(term: Term) -> dict:
                 word,
                 marked_term=bool(term.marked),
                 prefix=term.prefix and phrase is term.folded and position == len(phrase) - 1,
+                names=names,
+                fuzzy=fuzzy,
             )
             for position, word in enumerate(phrase)
         ]
@@ -292,9 +367,11 @@ def _term_query(term: Term) -> dict:
     return phrases[0] if len(phrases) == 1 else {"bool": {"should": phrases, "minimum_should_match": 1}}
 
 
-def _text_query(terms: tuple[Term, ...]) -> tuple[list[dict], list[dict]]:
+def _text_query(
+    terms: tuple[Term, ...], names: tuple[str, ...] = NAMES, *, fuzzy: bool = True
+) -> tuple[list[dict], list[dict]]:
     """(must, should): every term must match; marked words as typed and adjacent words score more."""
-    must = [_term_query(term) for term in terms]
+    must = [_term_query(term, names, fuzzy) for term in terms]
     should = []
     marked = [word for term in terms if not term.prefix for word in term.marked]
     if marked:
@@ -303,7 +380,7 @@ def _text_query(terms: tuple[Term, ...]) -> tuple[list[dict], list[dict]]:
                 "multi_match": {
                     "query": " ".join(marked),
                     "type": "cross_fields",
-                    "fields": [f"name.marked^{NAME_BOOST}", f"name_en.marked^{NAME_BOOST}", "body_marked"],
+                    "fields": [*(f"{name}.marked^{NAME_BOOST}" for name in names), "body_marked"],
                     "operator": "and",
                     "boost": MARKED_BOOST,
                 }
@@ -321,7 +398,7 @@ def _text_query(terms: tuple[Term, ...]) -> tuple[list[dict], list[dict]]:
                 "multi_match": {
                     "query": " ".join(words),
                     "type": "phrase_prefix" if terms[-1].prefix else "phrase",
-                    "fields": [f"name^{NAME_BOOST}", f"name_en^{NAME_BOOST}", "body"],
+                    "fields": [*(f"{name}^{NAME_BOOST}" for name in names), "body"],
                     "analyzer": "catalog_folded",
                     "boost": PHRASE_BOOST,
                 }
@@ -433,6 +510,42 @@ def _all_of(filters: list[dict]) -> dict:
     return filters[0] if len(filters) == 1 else {"bool": {"filter": filters}}
 
 
+def entry_search_body(query: EntryQuery, today: datetime.date) -> dict:
+    """The _search request for a cleaned entry query: its kind, still valid today, its filters;
+    best match first (the listings' text query on the title and body), then newest."""
+    filters: list[dict] = [
+        {"term": {"kind": query.kind}},
+        {
+            "bool": {
+                "should": [
+                    {"bool": {"must_not": {"exists": {"field": "valid_until"}}}},
+                    {"range": {"valid_until": {"gte": today.isoformat()}}},
+                ],
+                "minimum_should_match": 1,
+            }
+        },
+    ]
+    if query.category:
+        filters.append({"term": {"category_path": query.category}})
+    if query.province_code:
+        filters.append({"term": {"province_code": query.province_code}})
+    if query.quantity_min is not None:
+        filters.append({"range": {"quantity": {"gte": query.quantity_min}}})
+    main: dict = {"bool": {"filter": filters}}
+    if query.terms:
+        must, should = _text_query(query.terms, ENTRY_NAMES, fuzzy=False)
+        main["bool"] |= {"must": must, "should": should}
+    newest = {"published_at": {"order": "desc", "missing": "_last"}}
+    return {
+        "query": main,
+        "from": query.offset,
+        "size": query.page_size,
+        "sort": [{"_score": {"order": "desc"}}, newest, {"key": {"order": "desc"}}],
+        "track_total_hits": True,
+        "_source": ["kind", "key", "name"],
+    }
+
+
 def suggest_body(terms: tuple[Term, ...], limit: int) -> dict:
     """Names holding every word, the last one as a prefix; names beginning as typed first, then
     shorter names."""
@@ -524,13 +637,17 @@ class ElasticsearchEngine:
     # --- writing --------------------------------------------------------------------------------
 
     def index(self, documents: list[SearchDocument], removed_ids: Iterable[int]) -> None:
-        """Index and delete through the alias. require_alias: never let a write auto-create an
-        index with a guessed mapping when no rebuild has made the alias yet."""
+        """Index and delete through the alias."""
         actions = [
             {"_op_type": "index", "_index": self.alias, "_id": d.product_id, "_source": source(d)}
             for d in documents
         ]
         actions += [{"_op_type": "delete", "_index": self.alias, "_id": pk} for pk in removed_ids]
+        self._write(actions)
+
+    def _write(self, actions: list[dict]) -> None:
+        """Send index and delete actions. require_alias: never let a write auto-create an
+        index with a guessed mapping when no rebuild has made the alias yet."""
         if not actions:
             return
         failures = []
@@ -558,13 +675,19 @@ class ElasticsearchEngine:
         self, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None
     ) -> int:
         """Fill a new versioned index, then point the alias at it in one action and delete the old."""
-        name = f"{self.alias}-v{timezone.now().strftime('%Y%m%d%H%M%S%f')}"
-        body = index_body(synonym_rules())
+        actions = (
+            {"_op_type": "index", "_id": document.product_id, "_source": source(document)}
+            for document in documents
+        )
+        return self._rebuild(self.alias, index_body(synonym_rules()), actions, progress)
+
+    def _rebuild(self, alias: str, body: dict, actions: Iterable[dict], progress) -> int:
+        name = f"{alias}-v{timezone.now().strftime('%Y%m%d%H%M%S%f')}"
         # No refreshes and no replicas while filling; the index is not searched until the swap.
         body["settings"]["index"] |= {"refresh_interval": "-1", "number_of_replicas": 0}
         self._call(lambda: self.client.indices.create(index=name, **body))
         try:
-            written = self._call(lambda: self._fill(name, documents, progress))
+            written = self._call(lambda: self._fill(name, actions, progress))
             self._call(
                 lambda: self.client.indices.put_settings(
                     index=name,
@@ -577,23 +700,60 @@ class ElasticsearchEngine:
                 )
             )
             self._call(lambda: self.client.indices.refresh(index=name))
-            old = self._aliased()
-            actions = [{"add": {"index": name, "alias": self.alias}}]
-            actions += [{"remove": {"index": index, "alias": self.alias}} for index in old]
-            self._call(lambda: self.client.indices.update_aliases(actions=actions))
+            old = self._aliased(alias)
+            swap = [{"add": {"index": name, "alias": alias}}]
+            swap += [{"remove": {"index": index, "alias": alias}} for index in old]
+            self._call(lambda: self.client.indices.update_aliases(actions=swap))
         except SearchEngineError:
             self._call(lambda: self.client.indices.delete(index=name, ignore_unavailable=True))
             raise
         if old:
             self._call(lambda: self.client.indices.delete(index=",".join(old), ignore_unavailable=True))
-        logger.info("Search index %s now behind %s (was %s), %d listings", name, self.alias, old, written)
+        logger.info("Search index %s now behind %s (was %s), %d documents", name, alias, old, written)
         return written
 
-    def _fill(self, name: str, documents: Iterable[SearchDocument], progress) -> int:
+    # --- entries (catalog/search/entries.py) ------------------------------------------------------
+
+    @property
+    def entries_alias(self) -> str:
+        return f"{self.alias}-entries"
+
+    def search_entries(self, query: EntryQuery) -> tuple[list[EntryHit], int]:
+        body = entry_search_body(query, timezone.localdate())
+        response = self._call(lambda: self.client.search(index=self.entries_alias, body=body))
+        hits = [
+            EntryHit(
+                kind=found["_source"]["kind"],
+                key=found["_source"]["key"],
+                title=found["_source"]["name"],
+                score=float(found.get("_score") or 0.0),
+            )
+            for found in response["hits"]["hits"]
+        ]
+        return hits, response["hits"]["total"]["value"]
+
+    def index_entries(self, kind: str, entries: list[SearchEntry], removed_keys: Iterable[int]) -> None:
+        alias = self.entries_alias
+        actions = [
+            {"_op_type": "index", "_index": alias, "_id": entry_id(e.kind, e.key), "_source": entry_source(e)}
+            for e in entries
+        ]
+        actions += [
+            {"_op_type": "delete", "_index": alias, "_id": entry_id(kind, key)} for key in removed_keys
+        ]
+        self._write(actions)
+
+    def rebuild_entries(self, entries: Iterable[SearchEntry]) -> int:
+        actions = (
+            {"_op_type": "index", "_id": entry_id(e.kind, e.key), "_source": entry_source(e)} for e in entries
+        )
+        return self._rebuild(self.entries_alias, entries_index_body(synonym_rules()), actions, None)
+
+    def _fill(self, name: str, actions: Iterable[dict], progress) -> int:
         written = pending = 0
         for _ok, _item in streaming_bulk(
             self.client.options(request_timeout=120),
-            _actions(name, documents),
+            ({**action, "_index": name} for action in actions),
             chunk_size=BULK_CHUNK,
             raise_on_error=True,
         ):
@@ -606,10 +766,10 @@ class ElasticsearchEngine:
             progress(pending)
         return written
 
-    def _aliased(self) -> list[str]:
+    def _aliased(self, alias: str) -> list[str]:
         """The indices the alias points at now (none before the first rebuild)."""
         try:
-            return sorted(self._call(lambda: self.client.indices.get_alias(name=self.alias)).body)
+            return sorted(self._call(lambda: self.client.indices.get_alias(name=alias)).body)
         except SearchEngineError as error:
             if isinstance(error.__cause__, NotFoundError):
                 return []
@@ -620,11 +780,6 @@ class ElasticsearchEngine:
             return request()
         except _ERRORS as error:
             raise SearchEngineError(f"Elasticsearch at {self.url}: {error}") from error
-
-
-def _actions(name: str, documents: Iterable[SearchDocument]) -> Iterator[dict]:
-    for document in documents:
-        yield {"_op_type": "index", "_index": name, "_id": document.product_id, "_source": source(document)}
 
 
 def _hit(found: dict, today: datetime.date) -> Hit:

@@ -3,9 +3,9 @@
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from catalog.models import SearchDocument
+from catalog.models import SearchDocument, SearchEntry
 
-from .query import Hit, SearchQuery, Suggestion, Term
+from .query import EntryHit, EntryQuery, Hit, SearchQuery, Suggestion, Term
 
 
 class SearchEngine(Protocol):
@@ -28,6 +28,16 @@ class SearchEngine(Protocol):
     def rebuild(
         self, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None
     ) -> int: ...
+
+    # Entries of the kinds the apps above catalog supply (catalog/search/entries.py).
+
+    def search_entries(self, query: EntryQuery) -> tuple[list[EntryHit], int]:
+        """A cleaned entry query (synonyms joined) → the page of entries, best match first, and the total."""
+
+    def index_entries(self, kind: str, entries: list[SearchEntry], removed_keys: Iterable[int]) -> None: ...
+
+    def rebuild_entries(self, entries: Iterable[SearchEntry]) -> int:
+        """Replace every entry, of every kind, with `entries`."""
 
 
 class SearchEngineError(Exception):

@@ -37,6 +37,10 @@ CERTIFICATIONS = ("vietgap", "globalgap", "organic", "haccp", "iso22000", "other
 # Words of at least this many letters tolerate one typing error (longer ones are not words).
 TYPO_MIN_LENGTH = 4
 TYPO_MAX_LENGTH = 20
+# Entries (catalog.search.entries) a search returns at most per page: a caller that filters and
+# pages them itself (the supply–demand board) asks for the best ones at once.
+MAX_ENTRY_PAGE_SIZE = 500
+_KIND = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 
 _WORD = re.compile(r"[^\W_]+")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,50}$")
@@ -176,6 +180,61 @@ class SearchResult:
 class Suggestion:
     text: str
     url: str
+
+
+@dataclass
+class EntryQuery:
+    """A search of the entries of one kind (catalog.search.entries): text, the category (its
+    subcategories included), the province, and a least quantity. Best match first; without text,
+    newest first."""
+
+    kind: str
+    text: str = ""
+    category: str | None = None
+    province: str | None = None
+    quantity_min: int | None = None
+    page: int = 1
+    page_size: int = 20
+    province_code: str | None = field(default=None, init=False)
+    terms: tuple[Term, ...] = field(default=(), init=False)
+
+    def clean(self) -> "EntryQuery":
+        cleaned = replace(self)
+        if not isinstance(self.kind, str) or not _KIND.match(self.kind):
+            raise SearchQueryError(_("Unknown kind of search entry."))
+        cleaned.text = clean_text(self.text)
+        cleaned.terms = text_terms(cleaned.text)
+        cleaned.page = _whole(self.page, _("page"), minimum=1, maximum=MAX_PAGE)
+        cleaned.page_size = _whole(self.page_size, _("page size"), minimum=1, maximum=MAX_ENTRY_PAGE_SIZE)
+        cleaned.quantity_min = _optional_whole(self.quantity_min, _("minimum quantity"), maximum=MAX_PRICE)
+        cleaned.category = self.category or None
+        if cleaned.category is not None:
+            if not isinstance(cleaned.category, str) or not _SLUG.match(cleaned.category):
+                raise SearchQueryError(_("Unknown category."))
+        cleaned.province_code = _province_code(self.province)
+        return cleaned
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+@dataclass
+class EntryHit:
+    kind: str
+    key: int
+    title: str
+    score: float = 0.0
+
+
+@dataclass
+class EntryResult:
+    hits: list[EntryHit]
+    total: int
+    page: int
+    page_size: int
+    engine: str
+    took_ms: float
 
 
 # --- checking ------------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ from catalog.models import (
     OcopCertificate,
     ProductInventory,
     ProductPage,
+    SearchEntry,
 )
 
-from . import queue_products
+from . import queue_entries, queue_products
 
 
 def _products_under(page) -> list[int]:
@@ -42,9 +43,16 @@ def product_data_changed(sender, instance, **kwargs):
 
 
 def category_changed(sender, instance, **kwargs):
-    """A renamed category (or group) changes the label and the words of its listings."""
+    """A renamed category (or group) changes the label and the words of its listings and entries."""
     products = ProductPage.objects.filter(Q(category=instance) | Q(category__parent=instance))
     queue_products(products.values_list("pk", flat=True))
+    # Entries (requests for quotation) hold their category's names among their words too.
+    filed = SearchEntry.objects.filter(Q(category=instance.slug) | Q(category_group=instance.slug))
+    keys: dict[str, list[int]] = {}
+    for kind, key in filed.values_list("kind", "key"):
+        keys.setdefault(kind, []).append(key)
+    for kind, kind_keys in keys.items():
+        queue_entries(kind, kind_keys)
 
 
 def connect() -> None:

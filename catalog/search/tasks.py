@@ -1,7 +1,8 @@
 """Index updates as background work, queued after commit (docs/architecture.md).
 
 Ids queued during one transaction are collected and go out as one task when it
-commits, so publishing a page (which saves it several times) reindexes it once.
+commits (one for the products, one per kind of entry), so publishing a page (which
+saves it several times) reindexes it once.
 On the embedded default the task runs at once; with a worker it runs there. A
 failure is logged; it never breaks the save, and `rebuild_search_index` repairs
 whatever was missed.
@@ -30,6 +31,17 @@ def reindex_products(product_ids: list[int]) -> int:
         raise
 
 
+@task()
+def reindex_entries(kind: str, keys: list[int]) -> int:
+    from catalog.search import index_entries
+
+    try:
+        return index_entries(kind, keys)
+    except Exception:
+        logger.exception("Could not reindex %s entries %s", kind, keys[:20])
+        raise
+
+
 def queue(product_ids: Iterable[int]) -> None:
     ids = {int(i) for i in product_ids}
     if not ids:
@@ -40,13 +52,28 @@ def queue(product_ids: Iterable[int]) -> None:
     transaction.on_commit(_send, robust=True)
 
 
+def queue_entries(kind: str, keys: Iterable[int]) -> None:
+    keys = {int(k) for k in keys}
+    if not keys:
+        return
+    if not hasattr(_pending, "entries"):
+        _pending.entries = {}
+    _pending.entries.setdefault(kind, set()).update(keys)
+    transaction.on_commit(_send, robust=True)
+
+
 def _send() -> None:
     # Every queue() registers this; the first to run after a commit sends all ids, the rest none.
     ids = sorted(getattr(_pending, "ids", ()))
-    _pending.ids = set()
-    if not ids:
-        return
-    try:
-        reindex_products.enqueue(product_ids=ids)
-    except Exception:
-        logger.exception("Could not queue the reindexing of %d products", len(ids))
+    entries = getattr(_pending, "entries", {})
+    _pending.ids, _pending.entries = set(), {}
+    if ids:
+        try:
+            reindex_products.enqueue(product_ids=ids)
+        except Exception:
+            logger.exception("Could not queue the reindexing of %d products", len(ids))
+    for kind, keys in sorted(entries.items()):
+        try:
+            reindex_entries.enqueue(kind=kind, keys=sorted(keys))
+        except Exception:
+            logger.exception("Could not queue the reindexing of %d %s entries", len(keys), kind)

@@ -1,8 +1,8 @@
 """Reads for the supply–demand board's pages (/cung-cau/): the board's two lists, a buyer's own
 requests for quotation, and the choices the RFQ forms offer.
 
-The board lists open public RFQs (marketplace.selectors.rfqs.board, which never loads the buyer)
-beside the cooperatives' standing offers: listed products whose stock row states a monthly
+The board lists open public RFQs (marketplace.selectors.rfqs.board, which never loads the buyer,
+and finds them by text through the search service) beside the cooperatives' standing offers: listed products whose stock row states a monthly
 capacity. Offers are found by text through the catalogue's search service (marks optional, the
 best `OFFER_SEARCH_HITS` hits), never an engine. Every function here costs a fixed number of
 queries, whatever the number of rows it returns.
@@ -34,11 +34,9 @@ def board_rfqs(
     text: str = "",
     min_quantity: int | None = None,
 ) -> QuerySet:
-    """The board's open public RFQs (`rfqs.board`), asking for `min_quantity` units or more."""
-    found = rfqs.board(category=category, province=province, text=text)
-    if min_quantity:
-        found = found.filter(quantity__gte=min_quantity)
-    return found
+    """The board's open public RFQs (`rfqs.board`: found by text through the search service, best
+    match first), asking for `min_quantity` units or more."""
+    return rfqs.board(category=category, province=province, text=text, min_quantity=min_quantity)
 
 
 def _offer_ids_for_text(text: str, category: Category | None, province: Province | None) -> list[int] | None:

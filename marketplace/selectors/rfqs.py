@@ -4,6 +4,9 @@ cooperatives invited, and the invitations waiting for a cooperative's staff.
 An RFQ is open while its status is "open" and its deadline has not passed (the expiry task may
 not have closed it yet): `open_rfqs` and `is_open` are that one rule, for querysets and for a row.
 The board never shows who the buyer is; `rfq_for` shows it only to those `may_see_buyer` allows.
+Its text filter is the catalogue's search service (entries of kind "rfq", marketplace/rfq_index.py):
+marks optional, best match first; the board's own filters are applied again here, so an entry
+the index has not yet dropped is never shown.
 A lookup the viewer may not make raises DoesNotExist, as for an RFQ that does not exist, so a
 guessed id reveals nothing (config/api.py answers 404).
 """
@@ -12,19 +15,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog import search
 from catalog.models import Category, CooperativePage, Province
 from catalog.models.pages import TAX_CODE_RE
 from catalog.permissions import staffing
+from catalog.search.query import MAX_ENTRY_PAGE_SIZE
 from marketplace import permissions
 from marketplace.models import BuyerDemand, RfqInvitation
 from marketplace.selectors.api import MAX_ID
 
-# Words of a free-text filter on the board, at most.
-MAX_WORDS = 8
+# Search hits the board's text filter reads at most: the best this many matches.
+RFQ_SEARCH_HITS = MAX_ENTRY_PAGE_SIZE
+# The kind of the RFQs' search entries (marketplace/rfq_index.py).
+RFQ_KIND = "rfq"
 MAX_STAFF_INVITATIONS = 20
 
 
@@ -50,17 +57,53 @@ def _with_facts(rfqs: QuerySet) -> QuerySet:
     return rfqs.select_related("category", "category__parent", "delivery_province")
 
 
-def board(*, category: Category | None = None, province: Province | None = None, text: str = "") -> QuerySet:
-    """Public, open RFQs, newest first: of a category (its subcategories included), delivered to a
-    province, and holding every word of `text` in their title or details. The buyer is not loaded."""
+def _ids_for_text(
+    text: str, category: Category | None, province: Province | None, min_quantity: int | None
+) -> list[int] | None:
+    """The ids of the RFQs the search service finds for `text`, best first (None: no text; none
+    for text search cannot take, such as its operators, which the API refuses before this)."""
+    if not text.strip():
+        return None
+    query = search.EntryQuery(
+        kind=RFQ_KIND,
+        text=text,
+        category=category.slug if category else None,
+        province=province.code if province else None,
+        quantity_min=min_quantity or None,
+        page_size=RFQ_SEARCH_HITS,
+    )
+    try:
+        return [hit.key for hit in search.search_entries(query).hits]
+    except search.SearchQueryError:
+        return []
+
+
+def board(
+    *,
+    category: Category | None = None,
+    province: Province | None = None,
+    text: str = "",
+    min_quantity: int | None = None,
+) -> QuerySet:
+    """Public, open RFQs of a category (its subcategories included), delivered to a province, asking
+    for `min_quantity` units or more. With `text`, those the search service finds for it (every
+    word, in the title, details or category, marks optional), best match first; else newest first.
+    The buyer is not loaded."""
     rfqs = open_rfqs().filter(visibility=BuyerDemand.Visibility.PUBLIC)
     if category is not None:
         rfqs = rfqs.filter(Q(category=category) | Q(category__parent=category))
     if province is not None:
         rfqs = rfqs.filter(delivery_province=province)
-    for word in text.split()[:MAX_WORDS]:
-        rfqs = rfqs.filter(Q(title__icontains=word) | Q(details__icontains=word))
-    return _with_facts(rfqs).order_by("-created_at", "-pk")
+    if min_quantity:
+        rfqs = rfqs.filter(quantity__gte=min_quantity)
+    order = ["-created_at", "-pk"]
+    ids = _ids_for_text(text, category, province, min_quantity)
+    if ids is not None:
+        rfqs = rfqs.filter(pk__in=ids)
+        rank = [When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)]
+        if rank:
+            order = [Case(*rank, default=Value(len(ids)), output_field=IntegerField()), *order]
+    return _with_facts(rfqs).order_by(*order)
 
 
 @dataclass

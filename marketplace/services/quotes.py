@@ -57,7 +57,7 @@ from catalog.models import CooperativeTerms
 from catalog.models.pages import VatRate
 from catalog.money import format_vnd
 from catalog.selectors import listed_products
-from marketplace import pricing, quote_emails
+from marketplace import pricing, quote_emails, rfq_index
 from marketplace.models import (
     BuyerDemand,
     Order,
@@ -524,6 +524,7 @@ def quote_accept(
             code="bank",
         )
     BuyerDemand.objects.filter(pk=quote.rfq_id).update(status=R.AWARDED, closed_at=now, updated_at=now)
+    rfq_index.queue([quote.rfq_id])  # off the board; an update sends no signal
     quote.rfq.status = R.AWARDED
     declined = list(
         Quote.objects.filter(rfq=quote.rfq_id, status=S.SENT)
@@ -582,9 +583,10 @@ def expire_rfqs_and_quotes(*, today: datetime.date | None = None) -> dict:
     """Close open RFQs past their deadline and expire sent quotes past their validity (idempotent)."""
     today = today or timezone.localdate()
     now = timezone.now()
-    closed = BuyerDemand.objects.filter(kind=BuyerDemand.Kind.RFQ, status=R.OPEN, deadline__lt=today).update(
-        status=R.CLOSED, closed_at=now, updated_at=now
-    )
+    lapsed = BuyerDemand.objects.filter(kind=BuyerDemand.Kind.RFQ, status=R.OPEN, deadline__lt=today)
+    # Search already stops finding them at their deadline; their entries go too (an update sends no signal).
+    rfq_index.queue(lapsed.values_list("pk", flat=True))
+    closed = lapsed.update(status=R.CLOSED, closed_at=now, updated_at=now)
     expired = Quote.objects.filter(status=S.SENT, valid_until__lt=today).update(
         status=S.EXPIRED, updated_at=now
     )

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import CooperativePage
-from marketplace import emails_rfqs, permissions, pricing
+from marketplace import emails_rfqs, permissions, pricing, rfq_index
 from marketplace.matching import rank_cooperatives
 from marketplace.models import BuyerDemand, RfqInvitation
 from marketplace.selectors.rfqs import is_open, open_rfqs
@@ -197,5 +197,6 @@ def rfq_cancel(*, user, rfq: BuyerDemand) -> BuyerDemand:
     )
     if not cancelled:
         raise _closed()
+    rfq_index.queue([rfq.pk])  # an update sends no signal
     rfq.refresh_from_db()
     return rfq

@@ -160,9 +160,11 @@ def catalogue(request, django_db_setup, django_db_blocker):
         finally:
             if request.param == "elasticsearch":
                 client = search.engine().client
-                aliased = client.options(ignore_status=404).indices.get_alias(name=alias)
-                if aliased.meta.status == 200:
-                    client.indices.delete(index=",".join(aliased.body))
+                # The listings' index and the entries' (rebuilt with it, catalog/search/entries.py).
+                for name in (alias, f"{alias}-entries"):
+                    aliased = client.options(ignore_status=404).indices.get_alias(name=name)
+                    if aliased.meta.status == 200:
+                        client.indices.delete(index=",".join(aliased.body))
 
 
 def find(text="", **filters) -> SearchResult:

@@ -16,8 +16,15 @@ from pathlib import Path
 import pytest
 
 from catalog.models import SearchSynonym
-from catalog.search import SearchQuery
-from catalog.search.elasticsearch import index_body, search_body, suggest_body, synonym_rules
+from catalog.search import EntryQuery, SearchQuery
+from catalog.search.elasticsearch import (
+    entries_index_body,
+    entry_search_body,
+    index_body,
+    search_body,
+    suggest_body,
+    synonym_rules,
+)
 from catalog.search.query import Term, text_terms
 
 GOLDEN = Path(__file__).parent / "fixtures" / "elasticsearch"
@@ -122,3 +129,36 @@ def test_fuzziness_is_one_edit_from_four_letters():
 
 def test_suggest_request_body():
     assert_golden("suggest.json", suggest_body(text_terms("nuoc m", prefix_last=True), 8))
+
+
+# --- entries (requests for quotation) ---------------------------------------------------------------
+
+
+def test_entries_index_settings_and_mapping():
+    body = entries_index_body(RULES)
+    assert_golden("entries_index.json", body)
+    # The same analysis as the listings', so an RFQ's words fold as a product's do.
+    assert body["settings"]["analysis"] == index_body(RULES)["settings"]["analysis"]
+
+
+ENTRY_QUERIES = {
+    # Marked text with every filter: kind, still open today, category path, province, quantity.
+    "entries_search_filters.json": lambda: EntryQuery(
+        kind="rfq", text="cà phê nhân", category="food", province="66", quantity_min=10
+    ).clean(),
+    # Folded text: the title (as `name`, ten times) or the body; no English name in entries.
+    "entries_search_plain.json": lambda: EntryQuery(kind="rfq", text="ca phe", page=2, page_size=50).clean(),
+    # No text: only the filters, newest first.
+    "entries_search_browse.json": lambda: EntryQuery(kind="rfq", page_size=500).clean(),
+}
+
+
+@pytest.mark.parametrize("name", ENTRY_QUERIES)
+def test_entry_search_request_bodies(name):
+    assert_golden(name, entry_search_body(ENTRY_QUERIES[name](), TODAY))
+
+
+def test_an_entry_past_its_date_is_filtered_out_on_the_day():
+    filters = entry_search_body(EntryQuery(kind="rfq").clean(), TODAY)["query"]["bool"]["filter"]
+    (still_valid,) = [f for f in filters if "bool" in f]
+    assert {"range": {"valid_until": {"gte": "2026-11-23"}}} in still_valid["bool"]["should"]

@@ -21,14 +21,17 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from catalog import search
-from catalog.search import SearchQuery
+from catalog.search import EntryQuery, SearchQuery
 from catalog.search.database import DatabaseEngine
 from catalog.search.documents import public_product_ids
 from catalog.search.elasticsearch import ElasticsearchEngine
+from marketplace.services.rfqs import rfq_cancel
 from tests import factories
+from tests.factories import rfqs
 
 RESPONSES = Path(__file__).parent / "fixtures" / "elasticsearch" / "responses"
 ALIAS = "catalog-products"
+ENTRIES = f"{ALIAS}-entries"
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +55,15 @@ class StubCluster:
         if route.endswith("/_search"):
             if self.search_status != 200:
                 return self.search_status, _error("unavailable_shards_exception", self.search_status)
-            answer = "search.json" if "aggs" in parsed else "suggest.json"
+            if route == f"/{ENTRIES}/_search":
+                answer = "entries.json"
+            else:
+                answer = "search.json" if "aggs" in parsed else "suggest.json"
             return 200, json.loads((RESPONSES / answer).read_text(encoding="utf-8"))
         if route == "/_bulk":
-            return 200, self._bulk(parsed, require_alias="require_alias=true" in path)
+            # A bulk of one delete is a single line, which _parse reads as one object.
+            lines = parsed if isinstance(parsed, list) else [parsed]
+            return 200, self._bulk(lines, require_alias="require_alias=true" in path)
         if route == "/_aliases":
             for action in parsed["actions"]:
                 ((kind, target),) = action.items()
@@ -262,11 +270,15 @@ def test_rebuild_fills_a_new_index_and_swaps_the_alias_atomically(
 
     counts = search.rebuild()
 
-    assert counts == {"published": 2, "indexed": 2}
+    assert counts == {"published": 2, "indexed": 2, "entries": 0}
     new = cluster.aliases[ALIAS]
     assert new.startswith(f"{ALIAS}-v")
     assert new != "catalog-products-v1"
-    (swap,) = [body for method, path, body in cluster.requests if path.startswith("/_aliases")]
+    (swap,) = [
+        body
+        for method, path, body in cluster.requests
+        if path.startswith("/_aliases") and body["actions"][0]["add"]["alias"] == ALIAS
+    ]
     assert swap["actions"] == [
         {"add": {"index": new, "alias": ALIAS}},
         {"remove": {"index": "catalog-products-v1", "alias": ALIAS}},
@@ -363,3 +375,101 @@ def test_a_later_rebuild_brings_the_count_back(
     search.rebuild()
 
     assert ElasticsearchEngine().count() == len(public_product_ids()) == 3
+
+
+# --- entries (requests for quotation) ---------------------------------------------------------------
+
+
+def test_an_entry_search_goes_through_the_entries_alias_and_parses_its_hits(cluster):
+    result = search.search_entries(EntryQuery(kind="rfq", text="ca phe", province="66", quantity_min=5))
+
+    assert result.engine == "elasticsearch"
+    assert result.total == 2
+    assert [(hit.kind, hit.key, hit.title) for hit in result.hits] == [
+        ("rfq", 41, "Cà phê nhân Robusta"),
+        ("rfq", 7, "Hạt điều và cà phê rang"),
+    ]
+    assert result.hits[0].score == pytest.approx(12.5)
+    ((method, path, body),) = _searches(cluster)
+    assert (method, path.split("?")[0]) == ("POST", f"/{ENTRIES}/_search")
+    filters = body["query"]["bool"]["filter"]
+    assert {"term": {"kind": "rfq"}} in filters
+    assert {"term": {"province_code": "66"}} in filters
+    assert {"range": {"quantity": {"gte": 5}}} in filters
+
+
+def test_an_entry_search_falls_back_to_the_database_when_the_cluster_fails(
+    cluster, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        coffee = rfqs.rfq(title="Cà phê nhân Robusta")
+    cluster.search_status = 503
+    with caplog.at_level(logging.ERROR, logger="catalog.search"):
+        result = search.search_entries(EntryQuery(kind="rfq", text="ca phe"))
+
+    assert result.engine == "database"
+    assert [hit.key for hit in result.hits] == [coffee.pk]
+    assert _searches(cluster)
+    assert any("answering from the database" in record.getMessage() for record in caplog.records)
+
+
+def test_an_entry_search_falls_back_when_connections_are_refused(
+    settings, refused_port, django_capture_on_commit_callbacks
+):
+    settings.SEARCH_ENGINE = "elasticsearch"
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{refused_port}"
+    with django_capture_on_commit_callbacks(execute=True):
+        coffee = rfqs.rfq(title="Cà phê nhân Robusta")
+
+    result = search.search_entries(EntryQuery(kind="rfq", text="cà phê"))
+
+    assert result.engine == "database"
+    assert [hit.key for hit in result.hits] == [coffee.pk]
+
+
+def test_rebuild_fills_and_swaps_the_entries_alias_too(cluster, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        coffee = rfqs.rfq(title="Cà phê nhân Robusta")
+        rfqs.rfq(title="Riêng tư", visibility="invited")
+
+    counts = search.rebuild()
+
+    assert counts["entries"] == 1
+    index = cluster.aliases[ENTRIES]
+    assert index.startswith(f"{ENTRIES}-v")
+    assert cluster.indices[index] == {
+        f"rfq-{coffee.pk}": {
+            "kind": "rfq",
+            "key": coffee.pk,
+            "name": "Cà phê nhân Robusta",
+            "body": "",
+            "body_marked": "",
+            "category": "",
+            "category_path": [],
+            "province_code": "",
+            "quantity": 2,
+            "valid_until": coffee.deadline.isoformat(),
+            "published_at": coffee.created_at.isoformat(),
+        }
+    }
+    created = next(
+        body for method, path, body in cluster.requests if method == "PUT" and path.startswith(f"/{index}")
+    )
+    assert created["mappings"]["dynamic"] == "strict"
+
+
+def test_an_rfq_posted_then_cancelled_is_written_and_deleted_through_the_entries_alias(
+    cluster, django_capture_on_commit_callbacks
+):
+    search.rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        coffee = rfqs.rfq(title="Cà phê nhân Robusta")
+    documents = cluster.indices[cluster.aliases[ENTRIES]]
+    assert list(documents) == [f"rfq-{coffee.pk}"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rfq_cancel(user=coffee.buyer, rfq=coffee)
+
+    assert documents == {}
+    bulk = [path for method, path, body in cluster.requests if path.startswith("/_bulk")]
+    assert all("require_alias=true" in path for path in bulk)

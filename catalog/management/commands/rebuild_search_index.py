@@ -1,4 +1,5 @@
-"""Rebuild the search index from the published listings, with a progress bar."""
+"""Rebuild the search index from the published listings, with a progress bar, and the entries
+of every registered source (catalog/search/entries.py: marketplace's open public RFQs)."""
 
 import time
 
@@ -10,7 +11,10 @@ from catalog.search.documents import public_product_ids
 
 
 class Command(BaseCommand):
-    help = "Rebuild the catalogue search index from the published listings of verified cooperatives."
+    help = (
+        "Rebuild the catalogue search index from the published listings of verified cooperatives, "
+        "and the other entries search finds (open public requests for quotation)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar.")
@@ -34,6 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Search index ({chosen.name}) rebuilt: {counts['indexed']} of {counts['published']} "
-                f"published listings indexed (was {before}) in {seconds:.1f} s, {rate:,.0f} listings/s."
+                f"published listings indexed (was {before}) in {seconds:.1f} s, {rate:,.0f} listings/s; "
+                f"{counts['entries']} other entries (requests for quotation) indexed."
             )
         )

@@ -122,8 +122,8 @@ def test_quantity_filter_keeps_rfqs_and_offers_of_at_least_that_many_units(clien
 def test_text_search_finds_rfqs_by_words_and_offers_with_or_without_marks(
     client, b2b, django_capture_on_commit_callbacks
 ):
-    other = rfqs.rfq(b2b.buyer, title="Mật ong bạc hà", details="Cho chuỗi siêu thị")
     with django_capture_on_commit_callbacks(execute=True):  # the search index is written after commit
+        other = rfqs.rfq(b2b.buyer, title="Mật ong bạc hà", details="Cho chuỗi siêu thị")
         offer(b2b.tea, name="Nước mắm cốt nhĩ", category="food-condiments", unit="lít")
         offer(b2b.rice, name="Gạo Bắc Hương")
     html = html_of(client, url("board") + "?q=mật+ong")
@@ -135,6 +135,33 @@ def test_text_search_finds_rfqs_by_words_and_offers_with_or_without_marks(
         html = html_of(client, url("board") + f"?q={typed}")
         assert "Nước mắm cốt nhĩ" in html
         assert "Gạo Bắc Hương" not in html
+
+
+def test_rfqs_found_by_text_come_best_match_first_marks_optional_with_the_filters(
+    client, b2b, django_capture_on_commit_callbacks
+):
+    coffee = Category.objects.get(slug="food-tea-coffee")
+    with django_capture_on_commit_callbacks(execute=True):
+        in_title = rfqs.rfq(
+            b2b.buyer,
+            title="Cà phê nhân Robusta",
+            quantity=20,
+            category=coffee,
+            delivery_province=resolve_province("66"),
+        )
+        in_details = rfqs.rfq(b2b.buyer, title="Hạt tiêu đen", details="Kèm cà phê rang", quantity=5)
+        private = rfqs.rfq(b2b.buyer, title="Cà phê chồn", visibility="invited")
+    for typed in ("ca+phe", "cà+phê", "CA+PHE"):
+        html = html_of(client, url("board") + f"?q={typed}")
+        # The newer RFQ matches only in its details: the title's match comes first.
+        assert in_title.title in html
+        assert html.index(in_title.title) < html.index(in_details.title)
+        assert private.title not in html
+        assert b2b.rfq.title not in html
+    for filters in ("category=food", "province=66", "quantity=10"):
+        html = html_of(client, url("board") + f"?q=ca+phe&{filters}")
+        assert in_title.title in html
+        assert in_details.title not in html
 
 
 def test_the_lists_have_pages_of_their_own(client, b2b):
@@ -177,6 +204,8 @@ def test_empty_states_say_so_and_invite_to_post(client, db):
     [
         "q=g%00o",
         "q=" + "x" * 201,
+        "q=%22g%E1%BA%A1o%22",  # search operators: "gạo" in double quotes
+        "q=g%E1%BA%A1o+AND+ch%C3%A8",
         "quantity=-5",
         "quantity=0",
         "quantity=abc",
@@ -224,6 +253,26 @@ def test_the_board_costs_the_same_queries_for_2_or_12_items(client, b2b):
     assert many == few
     client.force_login(b2b.buyer)
     assert count_queries(client, url("board") + "?category=food&province=79&quantity=1") <= few + 4
+
+
+def test_searching_the_board_costs_the_same_queries_for_2_or_12_rfqs(
+    client, b2b, django_capture_on_commit_callbacks
+):
+    def fill(n):
+        with django_capture_on_commit_callbacks(execute=True):
+            for i in range(n):
+                rfqs.rfq(
+                    b2b.buyer, title=f"Cà phê lô {i}", category=Category.objects.get(slug="food-tea-coffee")
+                )
+
+    searched = url("board") + "?q=ca+phe&category=food"
+    fill(2)
+    client.get(searched)
+    few = count_queries(client, searched)
+    fill(10)
+    many = count_queries(client, searched)
+    assert html_of(client, searched).count('class="rfq-card"') == 12
+    assert many == few
 
 
 def test_the_header_links_the_board_and_my_requests(client, b2b):

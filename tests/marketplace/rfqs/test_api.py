@@ -109,11 +109,12 @@ def test_the_board_answers_total_and_items_without_the_buyer(buyer):
     assert "Siêu thị Xanh" not in response.text
 
 
-def test_the_board_filters_and_pages(buyer):
+def test_the_board_filters_and_pages(buyer, django_capture_on_commit_callbacks):
     rice = Category.objects.get(slug="food-rice")
-    for n in range(23):
-        rfqs.rfq(buyer, title=f"Gạo lô {n}", category=rice, delivery_province=hanoi())
-    rfqs.rfq(buyer, title="Cà phê", category=Category.objects.get(slug="food-tea-coffee"))
+    with django_capture_on_commit_callbacks(execute=True):  # the search index is written after commit
+        for n in range(23):
+            rfqs.rfq(buyer, title=f"Gạo lô {n}", category=rice, delivery_province=hanoi())
+        rfqs.rfq(buyer, title="Cà phê", category=Category.objects.get(slug="food-tea-coffee"))
     client = client_for()
 
     first = call(client, "get", "/rfqs?category=food&province=01").json()
@@ -125,6 +126,38 @@ def test_the_board_filters_and_pages(buyer):
     assert call(client, "get", "/rfqs?q=cà phê").json()["total"] == 1
     assert call(client, "get", "/rfqs?category=food-tea-coffee").json()["total"] == 1
     assert call(client, "get", "/rfqs?page=3&category=food").status_code == 404
+
+
+def test_the_text_filter_is_the_search_service_marks_optional_best_match_first(
+    buyer, django_capture_on_commit_callbacks
+):
+    coffee = Category.objects.get(slug="food-tea-coffee")
+    with django_capture_on_commit_callbacks(execute=True):
+        in_details = rfqs.rfq(buyer, title="Hạt tiêu đen", details="Kèm cà phê rang", quantity=50)
+        in_title = rfqs.rfq(buyer, title="Cà phê nhân Robusta", category=coffee, delivery_province=hanoi())
+        rfqs.rfq(buyer, title="Cà phê riêng", visibility="invited")
+        rfqs.rfq(buyer, title="Gạo ST25")
+    client = client_for()
+
+    for typed in ("ca phe", "cà phê", "CÀ PHÊ", "cafe"):
+        body = call(client, "get", f"/rfqs?q={typed}").json()
+        # The title's match first, though the other was posted first; the invited-only one never.
+        assert [item["id"] for item in body["items"]] == [in_title.pk, in_details.pk]
+        assert body["total"] == 2
+    assert [i["id"] for i in call(client, "get", "/rfqs?q=ca phe&category=food").json()["items"]] == [
+        in_title.pk
+    ]
+    assert [i["id"] for i in call(client, "get", "/rfqs?q=ca phe&province=01").json()["items"]] == [
+        in_title.pk
+    ]
+    assert call(client, "get", "/rfqs?q=ca phe robusta giỏ").json() == {"total": 0, "items": []}
+
+
+@pytest.mark.parametrize("q", ['"cà phê"', "cà AND phê", "gạo*"])
+def test_search_operators_in_the_text_are_a_400_with_the_plain_words(buyer, q):
+    response = call(client_for(), "get", f"/rfqs?q={q}")
+    assert response.status_code == 400
+    assert response.json()["detail"]
 
 
 def test_the_board_costs_the_same_queries_for_two_rfqs_or_twenty(buyer):
