@@ -185,7 +185,7 @@ def test_ranking_costs_the_same_queries_for_two_cooperatives_or_ten(committed, m
 
 
 def test_words_typed_with_marks_mean_those_words_when_some_listing_has_them(committed):
-    """"Bưởi" (pomelo) and "buổi" (a session) are one word without marks: the buyer who typed the
+    """ "Bưởi" (pomelo) and "buổi" (a session) are one word without marks: the buyer who typed the
     marks gets the pomelo grower only; typed without marks, both answer."""
     with committed():
         pomelo = seller(product="Bưởi Diễn", category="food-fruit")
