@@ -6,6 +6,7 @@ file, or a scratch database on the PostgreSQL server when DATABASE_URL points at
 one), so journeys see exactly what a user of `make run` sees.
 """
 
+import asyncio
 import os
 import shutil
 import socket
@@ -169,14 +170,23 @@ def manage_shell(site_env):
     return run
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, for one module of journeys.
+
+    Between its calls, Playwright's sync API marks its event loop as running in this thread
+    (playwright/sync_api/_context_manager.py), and Django then refuses database work in it
+    (SynchronousOnlyOperation): the tests that follow the journeys on this xdist worker failed so.
+    So Playwright lives for one module at a time, and the mark is cleared when it stops."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        asyncio._set_running_loop(None)
 
 
 @pytest.fixture
