@@ -1,5 +1,7 @@
 """Shared fixtures. Migrations load the places, categories, page tree and review workflow."""
 
+import socket
+
 import pytest
 from django.core.cache import cache
 from django.utils import translation
@@ -58,3 +60,11 @@ def organiser(db):
 @pytest.fixture
 def fair(organiser):
     return fair_factories.fair(lead=factories.alliance(provinces=("01",), staff=[organiser]))
+
+
+@pytest.fixture
+def refused_port() -> int:
+    """A port of 127.0.0.1 nothing listens on: connections are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -11,7 +11,6 @@ analyses and ranks: that is the conformance suite's job with ELASTICSEARCH_URL s
 import json
 import logging
 import re
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
@@ -195,14 +194,6 @@ def cluster(settings):
     yield state
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def refused_port() -> int:
-    """A port of 127.0.0.1 nothing listens on: connections are refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _searches(cluster: StubCluster) -> list[tuple[str, str, object]]:
