@@ -33,6 +33,8 @@ from tests.catalog.test_imports import (
 pytestmark = pytest.mark.django_db
 
 SHEET = "xl/worksheets/sheet1.xml"
+# A crafted sheet once kept a worker busy for minutes. The bound is on this process's CPU time, not
+# the wall clock, so a loaded CI machine does not fail it; a regression costs minutes, not seconds.
 SECOND = 1.0
 
 
@@ -156,9 +158,9 @@ CRAFTED = {
 
 @pytest.mark.parametrize("case", CRAFTED)
 def test_crafted_workbook_upload_is_a_quick_form_error(staff_client, case):
-    started = time.perf_counter()
+    started = time.process_time()
     response = upload_bytes(staff_client, CRAFTED[case])
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
@@ -176,9 +178,9 @@ def test_crafted_workbook_stops_the_command_quickly(tmp_path, case):
     path = tmp_path / "products.xlsx"
     path.write_bytes(CRAFTED[case])
 
-    started = time.perf_counter()
+    started = time.process_time()
     error, stderr = run_failing("import_products", path)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
     assert error.returncode == 1
     assert "failed and nothing was written" not in str(error)  # a clear message, not a caught crash
@@ -214,9 +216,9 @@ def test_zip_bomb_is_refused_by_its_unpacked_size(staff_client):
     bomb = edit_sheet(BASE, lambda xml: xml.replace("</sheetData>", " " * 60_000_000 + "</sheetData>"))
     assert len(bomb) < 200_000
 
-    started = time.perf_counter()
+    started = time.process_time()
     response = upload_bytes(staff_client, bomb)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
     assert "unpacks to more than" in str(response.context["form"].errors["file"])
     assert elapsed < SECOND

@@ -1,6 +1,9 @@
 """The admin page chooser shows live pages and the user's own, never other cooperatives' drafts."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from catalog import services
@@ -35,6 +38,8 @@ def two_cooperatives():
         user=staff_b,
         publish=False,
     )
+    # The chooser's search is Wagtail's own index, which the factories leave alone (tests/factories).
+    call_command("update_index", stdout=io.StringIO())
     return staff_a, a, b, in_review
 
 

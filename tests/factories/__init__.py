@@ -1,9 +1,15 @@
 """Test data built through the same services production uses."""
 
 import datetime
+import functools
 import itertools
+import threading
 
 from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
+from modelsearch.index import get_indexed_models
+from modelsearch.signal_handlers import post_save_signal_handler
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from accounts.services import email_mark_verified
 from catalog import services
@@ -12,6 +18,33 @@ from catalog.places import resolve_province
 
 _sequence = itertools.count(1)
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
+_building = threading.local()
+
+
+def pages(factory):
+    """Build pages without updating Wagtail's admin search and reference ("usage") indexes.
+
+    Every page save updates both, about a third of a page's cost here, and test data never
+    needs them: the site's own search index (catalog/search) is still updated. Nested
+    factories (a product making its cooperative) enter once."""
+
+    @functools.wraps(factory)
+    def build(*args, **kwargs):
+        if getattr(_building, "pages", False):
+            return factory(*args, **kwargs)
+        models = get_indexed_models()
+        for model in models:
+            post_save.disconnect(post_save_signal_handler, sender=model)
+        _building.pages = True
+        try:
+            with disable_reference_index_auto_update():
+                return factory(*args, **kwargs)
+        finally:
+            _building.pages = False
+            for model in models:
+                post_save.connect(post_save_signal_handler, sender=model)
+
+    return build
 
 
 def user(*, email: str | None = None, password: str = DEFAULT_PASSWORD, verified: bool = True, **extra):
@@ -45,6 +78,7 @@ def tax_code() -> str:
     return f"{0o100000000 + next(_sequence):010d}"
 
 
+@pages
 def cooperative(*, name: str | None = None, province: str = "01", staff=(), verified: bool = True, **extra):
     n = next(_sequence)
     data = services.CooperativeData(
@@ -84,6 +118,7 @@ def product_data(*, sku: str | None = None, name: str | None = None, category: s
     )
 
 
+@pages
 def product(*, cooperative=None, publish: bool = True, submit: bool = False, user=None, **data):
     cooperative = cooperative or globals()["cooperative"]()
     return services.product_create(

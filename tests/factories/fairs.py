@@ -8,11 +8,12 @@ from catalog.places import resolve_province
 from fairs import services
 from fairs.models import FairPage
 
-from . import alliance, cooperative, user
+from . import alliance, cooperative, pages, user
 
 TODAY = datetime.date.today
 
 
+@pages
 def fair(
     *,
     lead=None,
