@@ -5,6 +5,8 @@
 #
 # - Refuses to start, saying why, without DJANGO_SECRET_KEY or DJANGO_ALLOWED_HOSTS (from the
 #   environment or the env file the settings read, DJANGO_ENV_FILE or ./.env).
+# - collectstatic runs when the static sources changed since it last ran into STATIC_ROOT
+#   (scripts/serve_preflight.py), or always with SERVE_COLLECTSTATIC=always.
 # - Ctrl-C or TERM stops both: gunicorn finishes its requests (GUNICORN_GRACEFUL_TIMEOUT) and the
 #   worker its current task. If gunicorn stops by itself, the worker is stopped too.
 # - The worker exits when the database goes away (django-tasks-db's worker does); it is started
@@ -18,16 +20,9 @@ RESTART_SECONDS=${TASK_WORKER_RESTART_SECONDS:-5}
 export DJANGO_DEBUG=false
 export TASKS_BACKEND=django_tasks_db.DatabaseBackend
 
-missing=$("$PY" - <<'PY'
-import os
-from pathlib import Path
-
-import environ
-
-environ.Env.read_env(os.environ.get("DJANGO_ENV_FILE", str(Path.cwd() / ".env")), overwrite=False)
-print(" ".join(name for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS") if not os.environ.get(name, "").strip()))
-PY
-)
+missing="" static_root="" fingerprint="" collect="" stamp=""
+preflight=$("$PY" scripts/serve_preflight.py)
+eval "$preflight"
 if [ -n "$missing" ]; then
   {
     echo "make serve runs the production shape (debug off) and needs: ${missing// /, }."
@@ -39,12 +34,19 @@ if [ -n "$missing" ]; then
   exit 2
 fi
 
-echo "serve: migrate and collectstatic (DJANGO_DEBUG=false)"
-# Independent of each other: run side by side, and stop if either fails.
-"$PY" manage.py collectstatic --noinput --verbosity 0 &
-collect=$!
-"$PY" manage.py migrate --noinput
-wait "$collect"
+if [ "$collect" = yes ]; then
+  echo "serve: migrate and collectstatic into $static_root (DJANGO_DEBUG=false)"
+  # Independent of each other: run side by side, and stop if either fails.
+  rm -f "$stamp"
+  "$PY" manage.py collectstatic --noinput --verbosity 0 &
+  collecting=$!
+  "$PY" manage.py migrate --noinput
+  wait "$collecting"
+  echo "$fingerprint" >"$stamp"
+else
+  echo "serve: migrate (DJANGO_DEBUG=false); static files in $static_root are up to date (SERVE_COLLECTSTATIC=always collects anyway)"
+  "$PY" manage.py migrate --noinput
+fi
 
 # Background jobs in process groups of their own (job control), so that a Ctrl-C reaches this
 # script alone, which then stops each process once, in order.

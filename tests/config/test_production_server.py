@@ -3,8 +3,10 @@ without the settings production needs (scripts/serve.sh; CI boots it in scripts/
 
 import os
 import runpy
+import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,33 @@ def test_make_serve_reads_the_env_file_as_the_settings_do(tmp_path):
 
     assert started.returncode == 2
     assert "needs: DJANGO_ALLOWED_HOSTS." in started.stderr
+
+
+def _preflight(tmp_path, **variables) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SERVE_"))}
+    env.update(DJANGO_ENV_FILE=os.devnull, STATIC_ROOT=str(tmp_path / "static"), **variables)
+    done = subprocess.run(
+        [sys.executable, "scripts/serve_preflight.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(shlex.split(line)[0].split("=", 1) for line in done.stdout.splitlines())
+
+
+def test_collectstatic_runs_again_only_when_the_static_sources_changed(tmp_path):
+    first = _preflight(tmp_path)
+    assert first["collect"] == "yes"
+    assert first["missing"] == "DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS"
+
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "staticfiles.json").write_text("{}")
+    Path(first["stamp"]).write_text(first["fingerprint"] + "\n")  # as serve.sh does after collecting
+    again = _preflight(tmp_path, DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="san.example.vn")
+    assert (again["collect"], again["fingerprint"], again["missing"]) == ("no", first["fingerprint"], "")
+
+    assert _preflight(tmp_path, SERVE_COLLECTSTATIC="always")["collect"] == "yes"
+    Path(first["stamp"]).write_text("made-from-other-sources\n")
+    assert _preflight(tmp_path)["collect"] == "yes"
