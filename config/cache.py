@@ -63,7 +63,7 @@ class FaultTolerantRedisCache(RedisCache):
             if isinstance(error, RedisConnectionError | RedisTimeoutError):
                 self._unreachable_until = time.monotonic() + self.pause_after_error
                 logger.warning(
-                    "The cache (Redis) cannot be reached: %s. Serving without it for %.0f s.",
+                    "The cache (Redis) cannot be reached (%s); serving without it for %.0f s.",
                     error,
                     self.pause_after_error,
                 )
