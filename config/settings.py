@@ -166,10 +166,18 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+
+
+def _folder(name: str, default: Path) -> Path:
+    """A folder from the environment. Empty, as .env.example leaves them, means the default (env.path
+    would take it for the current directory, and collectstatic would write into it)."""
+    return Path(env.str(name, default="").strip() or default).absolute()
+
+
+STATIC_ROOT = _folder("STATIC_ROOT", BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+MEDIA_ROOT = _folder("MEDIA_ROOT", BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -183,7 +191,7 @@ STORAGES = {
         "BACKEND": env.str("PRIVATE_STORAGE_BACKEND", default="catalog.storage.PrivateFileSystemStorage")
     },
 }
-PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
+PRIVATE_MEDIA_ROOT = _folder("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media")
 if STORAGES["private"]["BACKEND"] == "storages.backends.s3.S3Storage":
     # A bucket (or a location in one) of its own, private: files are read through signed,
     # short-lived URLs made by the storage, never through a public address.

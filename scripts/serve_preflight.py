@@ -43,7 +43,7 @@ def fingerprint(static_root: Path) -> str:
 def main() -> None:
     environ.Env.read_env(os.environ.get("DJANGO_ENV_FILE", str(ROOT / ".env")), overwrite=False)
     missing = [name for name in NEEDED if not os.environ.get(name, "").strip()]
-    static_root = Path(os.environ.get("STATIC_ROOT", "").strip() or ROOT / "staticfiles").resolve()
+    static_root = Path(os.environ.get("STATIC_ROOT", "").strip() or ROOT / "staticfiles").absolute()
     made = fingerprint(static_root)
     stamp = static_root / STAMP
     up_to_date = (
