@@ -48,6 +48,12 @@ run: demo localstripe
 	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) LOCALSTRIPE_VENV=$(LOCALSTRIPE_VENV) LOCALSTRIPE_PORT=$(LOCALSTRIPE_PORT) \
 	  bash scripts/run-dev.sh
 
+# The production shape (scripts/serve.sh): debug off, migrate and collectstatic, then gunicorn
+# (config/gunicorn.conf.py) and the django-tasks database worker; Ctrl-C stops both. Needs
+# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (README, "Production shape").
+serve: $(VENV)/.requirements
+	@PY=$(PY) bash scripts/serve.sh
+
 test: $(VENV)/.requirements-dev localstripe
 	@bash scripts/ensure-chromium.sh
 	@bash scripts/ensure-pdf-deps.sh

@@ -26,6 +26,11 @@ def _database() -> None:
 
 
 def _cache() -> None:
+    # The Redis cache serves pages without Redis when it is down (config/cache.py), hiding its
+    # errors: ask it directly first, so that the probe sees them.
+    ping = getattr(cache, "ping", None)
+    if ping is not None:
+        ping()
     token = str(time.monotonic_ns())
     cache.set("readyz", token, 10)
     if cache.get("readyz") != token:

@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from config.cache import caches_from_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.health.HealthMiddleware",  # /healthz and /readyz, before host and HTTPS checks
+    "config.unavailable.DatabaseUnavailableMiddleware",  # 503 "try again" while the database is away
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,6 +122,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # served: with 8 busy writers a waiter can lose for more than the default 5 s and get
     # "database is locked" (bench_checkout showed it). Wait longer rather than fail.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
+else:
+    # A server that does not answer must not hold a request (and its worker) for long.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
+# In production each web or worker process keeps its connection for up to a minute instead of
+# opening one per request; the health check (one round trip when a request first uses it) replaces
+# a connection the server dropped, as after a restart, so requests recover by themselves.
+# config/unavailable.py answers 503 while the database cannot be reached. With debug on (runserver,
+# the tests) the default stays 0: runserver makes a thread per request, which would leave a
+# connection behind each time (Django's documentation, "Persistent connections").
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -149,10 +166,18 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+
+
+def _folder(name: str, default: Path) -> Path:
+    """A folder from the environment. Empty, as .env.example leaves them, means the default (env.path
+    would take it for the current directory, and collectstatic would write into it)."""
+    return Path(env.str(name, default="").strip() or default).absolute()
+
+
+STATIC_ROOT = _folder("STATIC_ROOT", BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+MEDIA_ROOT = _folder("MEDIA_ROOT", BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -166,7 +191,7 @@ STORAGES = {
         "BACKEND": env.str("PRIVATE_STORAGE_BACKEND", default="catalog.storage.PrivateFileSystemStorage")
     },
 }
-PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
+PRIVATE_MEDIA_ROOT = _folder("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media")
 if STORAGES["private"]["BACKEND"] == "storages.backends.s3.S3Storage":
     # A bucket (or a location in one) of its own, private: files are read through signed,
     # short-lived URLs made by the storage, never through a public address.
@@ -180,9 +205,16 @@ if STORAGES["private"]["BACKEND"] == "storages.backends.s3.S3Storage":
     }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# The cache also holds the log-in and sign-up rate limits (below): every web process must share it,
-# so production sets CACHE_URL to Redis (redis://host:6379/1); local memory is per process.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache also holds the log-in and sign-up rate limits (below) and cached pages: every web process
+# must share it, so production sets REDIS_URL (redis://host:6379/1); local memory is per process.
+# A Redis cache serves pages without Redis while it is down (config/cache.py).
+CACHES = {"default": caches_from_environment(env)}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _redis_timeout = env.float("REDIS_TIMEOUT", default=0.5)
+    CACHES["default"]["BACKEND"] = "config.cache.FaultTolerantRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=_redis_timeout, socket_timeout=_redis_timeout
+    )
 
 # Accounts through django-allauth (accounts/adapter.py, accounts/forms.py, templates/account/).
 # People log in with their email; there is no username.

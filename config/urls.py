@@ -17,6 +17,9 @@ from config.api import api
 from marketplace.views.dev_card import confirm_with_test_card
 from marketplace.views.webhooks import stripe_webhook
 
+# A database error outside a view is a 503 "try again", anything else Django's 500 page (config/unavailable.py).
+handler500 = "config.unavailable.server_error"
+
 urlpatterns = [
     # The admin logs in through the site's log-in and its rate limits (settings.WAGTAILADMIN_LOGIN_URL),
     # so Wagtail's own log-in form is never reachable.

@@ -38,3 +38,30 @@ def test_debug_is_on_only_when_asked():
     started = _start(DJANGO_DEBUG="true")
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip() == "True"
+
+
+def test_empty_folders_as_in_env_example_mean_the_defaults():
+    probe = "from django.conf import settings; print(settings.STATIC_ROOT, settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT)"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_ENV_FILE=os.devnull,
+        DJANGO_DEBUG="true",
+        STATIC_ROOT="",
+        MEDIA_ROOT=" ",
+        PRIVATE_MEDIA_ROOT="",
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {probe}"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == [
+        str(ROOT / "staticfiles"),
+        str(ROOT / "media"),
+        str(ROOT / "private-media"),
+    ]
