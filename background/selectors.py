@@ -9,12 +9,11 @@ def latest_job(*, kind: str, subject: str) -> Job | None:
 
 
 def recent_jobs(*, kind: str, subjects, limit: int = 10):
-    """The latest jobs of `kind` about any of `subjects`, newest first."""
-    return (
-        Job.objects.filter(kind=kind, subject__in=list(subjects))
-        .select_related("requested_by")
-        .order_by("-created_at", "-pk")[:limit]
-    )
+    """The latest jobs of `kind` about any of `subjects` (None: about anything), newest first."""
+    jobs = Job.objects.filter(kind=kind)
+    if subjects is not None:
+        jobs = jobs.filter(subject__in=list(subjects))
+    return jobs.select_related("requested_by").order_by("-created_at", "-pk")[:limit]
 
 
 def task_failures(*, gave_up_only: bool = False):

@@ -235,6 +235,9 @@ TASKS = {
 TASK_RETRY_ATTEMPTS = env.int("TASK_RETRY_ATTEMPTS", default=5)
 TASK_RETRY_BACKOFF_SECONDS = env.int("TASK_RETRY_BACKOFF_SECONDS", default=30)
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=30)
+# A bank statement uploaded in the admin that is larger than this (bytes) is imported by the task
+# worker, and its result shown later on the upload page; smaller ones are imported at once.
+STATEMENT_IMPORT_BACKGROUND_BYTES = env.int("STATEMENT_IMPORT_BACKGROUND_BYTES", default=256 * 1024)
 
 # The e-trading floor (marketplace/): how long an unpaid card or transfer order holds its stock,
 # and the platform's commission on each order's goods, in percent (decimals allowed, e.g. 2.5).

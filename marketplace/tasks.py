@@ -38,3 +38,12 @@ def expire_rfqs_and_quotes() -> dict:
     from marketplace.services.quotes import expire_rfqs_and_quotes as expire
 
     return expire()
+
+
+@background_task(attempts=3)
+def import_statement(job_id: int) -> dict:
+    """A large bank statement's import, queued by the admin upload (marketplace/services/statements.py)."""
+    from background.services import run_job
+    from marketplace.services.statements import statement_import_job
+
+    return run_job(job_id, statement_import_job)
