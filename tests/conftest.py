@@ -1,7 +1,10 @@
 """Shared fixtures. Migrations load the places, categories, page tree and review workflow."""
 
+import io
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import translation
 
 from catalog.places import clear_caches
@@ -58,3 +61,37 @@ def organiser(db):
 @pytest.fixture
 def fair(organiser):
     return fair_factories.fair(lead=factories.alliance(provinces=("01",), staff=[organiser]))
+
+
+# Background work on the real database task backend (django-tasks-db), as production runs it.
+DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def database_tasks(settings, monkeypatch):
+    """Tasks go to django-tasks-db's DatabaseBackend, as in production; `run_worker()` runs its worker.
+
+    The worker is django-tasks-db's own `db_worker` command in batch mode: it runs every task that
+    is due, then stops. Between tasks it recycles database connections (close_old_connections);
+    inside a test's transaction that would close the connection holding the test's data, so only
+    that step is turned off here.
+    """
+    settings.TASKS = DATABASE_BACKEND
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+    def run_worker() -> str:
+        out = io.StringIO()
+        call_command(
+            "db_worker",
+            "--batch",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval=0",
+            "--worker-id=test-worker",
+            verbosity=0,
+            stdout=out,
+            stderr=out,
+        )
+        return out.getvalue()
+
+    return run_worker

@@ -1,42 +1,8 @@
-"""Fixtures for the background tests: the real database task backend and its worker."""
+"""Fixtures for the background tests (the database task backend and its worker: tests/conftest.py)."""
 
-import io
 import socket
 
 import pytest
-from django.core.management import call_command
-
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
-def database_tasks(settings, monkeypatch):
-    """Tasks go to django-tasks-db's DatabaseBackend, as in production; `run_worker()` runs its worker.
-
-    The worker is django-tasks-db's own `db_worker` command in batch mode: it runs every task that
-    is due, then stops. Between tasks it recycles database connections (close_old_connections);
-    inside a test's transaction that would close the connection holding the test's data, so only
-    that step is turned off here.
-    """
-    settings.TASKS = DATABASE_BACKEND
-    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
-
-    def run_worker() -> str:
-        out = io.StringIO()
-        call_command(
-            "db_worker",
-            "--batch",
-            "--no-reload",
-            "--no-startup-delay",
-            "--interval=0",
-            "--worker-id=test-worker",
-            verbosity=0,
-            stdout=out,
-            stderr=out,
-        )
-        return out.getvalue()
-
-    return run_worker
 
 
 @pytest.fixture

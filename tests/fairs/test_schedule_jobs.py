@@ -186,3 +186,28 @@ def test_only_the_fairs_organisers_can_start_the_scheduler(client, fair, meeting
     if who == "anonymous":
         assert reverse("accounts:login") in response["Location"]
     assert not Job.objects.exists()
+
+
+def test_on_the_database_backend_the_worker_runs_the_queued_run(
+    client, fair, organiser, meetings, database_tasks, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):  # the commit queues it on the database
+        response = client.post(schedule_url(fair), {"time_limit": 1})
+
+    assert response.status_code == 302
+    assert DBTaskResult.objects.get().task_path == "fairs.tasks.schedule_fair"
+    assert "org-job--queued" in client.get(dashboard_url(fair)).content.decode()
+    assert not Meeting.objects.exclude(slot_key="").exists()
+
+    database_tasks()
+
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    job = Job.objects.get(kind=SCHEDULE_JOB)
+    assert (job.status, job.result["scheduled"]) == ("done", 4)
+    assert all(m.slot_key and m.table for m in Meeting.objects.filter(fair=fair))
+    shown = client.get(dashboard_url(fair)).content.decode()
+    assert "org-job--done" in shown
+    assert REFRESH not in shown

@@ -168,3 +168,27 @@ def test_other_cooperatives_staff_do_not_see_the_import(shop, client):
     assert page.status_code == 200
     assert page.context["background_imports"] == []
     assert "statement.csv" not in page.content.decode()
+
+
+def test_on_the_database_backend_the_worker_imports_it(
+    shop, client, private_files, database_tasks, django_capture_on_commit_callbacks
+):
+    cooperative, staff, _honey = shop
+    order = order_of(shop)
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(
+            client,
+            cooperative,
+            statement(f"05/03/2025,{order.total_vnd},{order.purchase.payment_code},FT001"),
+        )
+    assert Job.objects.get().status == "queued"
+    assert REFRESH in client.get(IMPORT_URL).content.decode()
+
+    database_tasks()
+
+    job = Job.objects.get()
+    assert (job.status, job.result["matched"]) == ("done", 1)
+    order.refresh_from_db()
+    assert order.payment_status == Order.PaymentStatus.PAID
+    assert stored(private_files) == []

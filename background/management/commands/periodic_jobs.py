@@ -27,9 +27,10 @@ def crontab(*, project_dir: str, enqueue: bool) -> str:
     lines = [
         "# Periodic jobs of the cooperative trade platform (manage.py periodic_jobs --cron).",
         "# cron mails whatever a job prints on failure; each exits non-zero when it fails.",
+        "# The times are the server's local time: set it to Asia/Ho_Chi_Minh, or shift the daily job.",
     ]
     for job in PERIODIC_JOBS:
-        lines.append(f"# {job.command}: {job.description} ({job.every})")
+        lines.append(f"# {job.command}, {job.every}: {job.description}")
         lines.append(f"{job.cron} {command_line(job, project_dir=project_dir, enqueue=enqueue)}")
     return "\n".join(lines) + "\n"
 
