@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Job(models.Model):
@@ -26,10 +27,10 @@ class Job(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        QUEUED = "queued", pgettext_lazy("background job", "Queued")
+        RUNNING = "running", pgettext_lazy("background job", "Running")
+        DONE = "done", pgettext_lazy("background job", "Done")
+        FAILED = "failed", pgettext_lazy("background job", "Failed")
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
@@ -115,7 +116,7 @@ class TaskFailure(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts allowed"))
     retry_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     error_class = models.CharField(_("error"), max_length=255)
-    error = models.TextField(_("message"), blank=True)
+    error = models.TextField(_("error message"), blank=True)
     traceback = models.TextField(blank=True)
     failed_at = models.DateTimeField(_("failed at"), default=timezone.now, db_index=True)
 

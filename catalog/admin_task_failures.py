@@ -80,7 +80,7 @@ class TaskFailuresView(ReportView):
         "attempts": _("Attempts allowed"),
         "retry_at": _("Next attempt"),
         "error_class": _("Error"),
-        "error": _("Message"),
+        "error": _("Error message"),
     }
 
     def dispatch(self, request, *args, **kwargs):
