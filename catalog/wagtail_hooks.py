@@ -236,7 +236,9 @@ from . import admin_task_failures  # noqa: E402
 @hooks.register("register_admin_urls")
 def register_task_failure_urls():
     return [
-        path("reports/background-tasks/", admin_task_failures.task_failures_view, name="catalog_task_failures"),
+        path(
+            "reports/background-tasks/", admin_task_failures.task_failures_view, name="catalog_task_failures"
+        ),
         path(
             "reports/background-tasks/results/",
             admin_task_failures.task_failures_results_view,
