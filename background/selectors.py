@@ -5,7 +5,12 @@ from .models import Job, TaskFailure
 
 def latest_job(*, kind: str, subject: str) -> Job | None:
     """The most recent job of `kind` about `subject`, or None."""
-    return Job.objects.filter(kind=kind, subject=subject).order_by("-created_at", "-pk").first()
+    return (
+        Job.objects.filter(kind=kind, subject=subject)
+        .select_related("requested_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def recent_jobs(*, kind: str, subjects, limit: int = 10):
