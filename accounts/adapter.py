@@ -1,16 +1,18 @@
 """How django-allauth makes and writes to this site's accounts (settings.ACCOUNT_ADAPTER).
 
 allauth calls the adapter at fixed points; here it fills in the buyer's profile from the sign-up
-form, sends its emails once the transaction that caused them commits, and words its error messages
-in the project's own strings so they are translated with the rest of the site.
+form, sends its emails by the background email task once the transaction that caused them
+commits, and words its error messages in the project's own strings so they are translated with
+the rest of the site.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+from background import mail
 
 
 def split_full_name(full_name: str) -> tuple[str, str]:
@@ -42,9 +44,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's send_mail, sending once the transaction commits.
 
-        Rendered now, in the language of the page that asked; sent after commit, so no email
-        speaks of an account that was rolled back; robust, so a mail server that is down is
-        logged rather than turning the page into an error.
+        Rendered now, in the language of the page that asked; sent after commit by the background
+        email task (background/mail.py), so no email speaks of an account that was rolled back, and
+        a mail server that is down never turns the page into an error: the task tries again.
         """
         request = allauth_context.request
         message = self.render_mail(
@@ -58,4 +60,4 @@ class AccountAdapter(DefaultAccountAdapter):
                 **context,
             },
         )
-        transaction.on_commit(message.send, robust=True)
+        mail.send_after_commit([message])

@@ -8,8 +8,8 @@ function leaves out whoever Wagtail already notifies about the same event.
 Wagtail's workflow signals call these (catalog/signal_handlers.py); mail goes out
 only after the transaction commits, so a rolled-back action sends nothing.
 
-The daily `ocop_expiry_notices` command tells cooperatives about OCOP certificates
-entering their last 90 days, once per certificate.
+The daily `ocop_expiry_notices` command (catalog/tasks.py) tells cooperatives about OCOP
+certificates entering their last 90 days, once per certificate.
 """
 
 import datetime
@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.models import Page, TaskState, WorkflowState
 from wagtail.users.models import UserProfile
+
+from background import mail
 
 from .models import Alliance, CooperativePage, OcopCertificate
 from .models.moderation import responsible_province_id
@@ -43,16 +45,10 @@ class Email:
 
 
 def send_after_commit(emails: list[Email]) -> None:
-    """Queue the emails for after the current transaction commits (at once outside one)."""
-    if emails:
-        transaction.on_commit(lambda: _send(emails))
-
-
-def _send(emails: list[Email]) -> None:
-    connection = get_connection()
-    connection.send_messages(
-        [EmailMessage(email.subject, email.body, None, [email.to], connection=connection) for email in emails]
-    )
+    """Send the emails by the background email task once the current transaction commits
+    (background/mail.py): a rolled-back write sends nothing, and a mail server that is down
+    never breaks the write; the task retries what it could not send."""
+    mail.send_after_commit(EmailMessage(email.subject, email.body, None, [email.to]) for email in emails)
 
 
 def responsible_reviewers(province_id: str | None):
@@ -280,34 +276,32 @@ def send_ocop_expiry_notices(
 ) -> OcopNoticeRun:
     """Email each cooperative once about its certificates entering the last `within_days` days.
 
-    One email per cooperative, to its own address and its staff's. A certificate is
-    marked as notified only after its email went out, so a failed send is retried on
-    the next day's run rather than lost; a cooperative with no address is retried too.
+    One email per cooperative, to its own address and its staff's. The certificates are marked
+    as notified in the transaction that queues their emails for the background email task,
+    which retries a send that fails (background/tasks.py); a cooperative with no address is
+    left unmarked, to be tried again on the next run.
     """
     run = OcopNoticeRun()
-    by_cooperative: dict[int, list[OcopCertificate]] = defaultdict(list)
-    for certificate in ocop_certificates_due_for_notice(today=today, within_days=within_days):
-        by_cooperative[certificate.product.cooperative_id or certificate.product.get_parent().pk].append(
-            certificate
-        )
-        run.expiring += 1
-    cooperatives = CooperativePage.objects.in_bulk(list(by_cooperative))
-    connection = None if dry_run else get_connection()
-    for cooperative_id, certificates in by_cooperative.items():
-        cooperative = cooperatives[cooperative_id]
-        to = cooperative_addresses(cooperative)
-        if not to:
-            run.without_address.append(cooperative.title)
-            continue
-        message = _ocop_notice(cooperative, certificates, today=today, to=to)
-        run.emails.append(message)
-        run.notified_cooperatives.append(cooperative.title)
-        run.notified_certificates += len(certificates)
-        if dry_run:
-            continue
-        message.connection = connection
-        message.send()
-        OcopCertificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
-            expiry_notice_sent_on=today
-        )
+    with transaction.atomic():
+        by_cooperative: dict[int, list[OcopCertificate]] = defaultdict(list)
+        for certificate in ocop_certificates_due_for_notice(today=today, within_days=within_days):
+            by_cooperative[certificate.product.cooperative_id or certificate.product.get_parent().pk].append(
+                certificate
+            )
+            run.expiring += 1
+        cooperatives = CooperativePage.objects.in_bulk(list(by_cooperative))
+        notified = []
+        for cooperative_id, certificates in by_cooperative.items():
+            cooperative = cooperatives[cooperative_id]
+            to = cooperative_addresses(cooperative)
+            if not to:
+                run.without_address.append(cooperative.title)
+                continue
+            run.emails.append(_ocop_notice(cooperative, certificates, today=today, to=to))
+            run.notified_cooperatives.append(cooperative.title)
+            run.notified_certificates += len(certificates)
+            notified.extend(certificate.pk for certificate in certificates)
+        if not dry_run:
+            OcopCertificate.objects.filter(pk__in=notified).update(expiry_notice_sent_on=today)
+            mail.send_after_commit(run.emails)
     return run

@@ -90,6 +90,14 @@ def is_alliance_staff(user) -> bool:
     return bool(staffing(user).alliance_ids)
 
 
+def may_see_task_failures(user) -> bool:
+    """Administrators and alliance staff see the failed background tasks (emails, index updates,
+    jobs); cooperatives' staff and buyers do not."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or is_alliance_staff(user)
+
+
 def may_import_products(user) -> bool:
     """Administrators, and the staff of at least one cooperative (for their own cooperatives' rows)."""
     if user is None or not user.is_authenticated or not user.is_active:

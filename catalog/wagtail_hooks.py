@@ -224,3 +224,32 @@ def limit_page_chooser(pages, request):
     if parent_id is not None and not shown.filter(pk=parent_id).exists():
         raise Http404
     return pages.filter(pk__in=shown.values("pk"))
+
+
+# === Failed background tasks (catalog/admin_task_failures.py) ===================================
+# Administrators and alliance staff see which background tasks failed, and whether they will be
+# tried again (background/retry.py records them).
+
+from . import admin_task_failures  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_task_failure_urls():
+    return [
+        path(
+            "reports/background-tasks/", admin_task_failures.task_failures_view, name="catalog_task_failures"
+        ),
+        path(
+            "reports/background-tasks/results/",
+            admin_task_failures.task_failures_results_view,
+            name="catalog_task_failures_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_task_failures_menu_item():
+    return admin_task_failures.menu_item()
+
+
+# === end of failed background tasks ===

@@ -34,6 +34,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "background",
     "accounts",
     "catalog",
     "marketplace",
@@ -259,6 +260,17 @@ TASKS = {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")
     }
 }
+
+# Retries and jobs of background work (background/, docs/tasks.md): a failed task is tried again
+# after TASK_RETRY_BACKOFF_SECONDS, then twice as long each time, up to TASK_RETRY_ATTEMPTS attempts
+# in all (a task may set its own). A job someone waits on (a scheduling run) that is still queued, or
+# running past its time budget, after JOB_STALE_MINUTES no longer blocks a new one.
+TASK_RETRY_ATTEMPTS = env.int("TASK_RETRY_ATTEMPTS", default=5)
+TASK_RETRY_BACKOFF_SECONDS = env.int("TASK_RETRY_BACKOFF_SECONDS", default=30)
+JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=30)
+# A bank statement uploaded in the admin that is larger than this (bytes) is imported by the task
+# worker, and its result shown later on the upload page; smaller ones are imported at once.
+STATEMENT_IMPORT_BACKGROUND_BYTES = env.int("STATEMENT_IMPORT_BACKGROUND_BYTES", default=256 * 1024)
 
 # The e-trading floor (marketplace/): how long an unpaid card or transfer order holds its stock,
 # and the platform's commission on each order's goods, in percent (decimals allowed, e.g. 2.5).

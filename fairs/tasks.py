@@ -2,22 +2,24 @@
 
 A new demand, an approval, or a stated interest changes who should meet whom. The fair's
 scores are recomputed once per transaction, after it commits, by a django-tasks task (at
-once on the embedded default, on a worker in production). A failure is logged and never
-breaks the write; organisers can refresh again from their dashboard.
+once on the embedded default, on a worker in production). A failure is logged, retried with
+backoff (background/retry.py) and never breaks the write; organisers can refresh again from their
+dashboard.
 """
 
 import logging
 import threading
 
 from django.db import transaction
-from django_tasks import task
+
+from background.retry import background_task
 
 logger = logging.getLogger(__name__)
 
 _pending = threading.local()
 
 
-@task()
+@background_task
 def refresh_matches(fair_id: int, demand_ids: list[int] | None = None) -> int:
     from . import services
     from .models import FairPage
@@ -54,3 +56,17 @@ def _send() -> None:
             )
         except Exception:
             logger.exception("Could not queue the match refresh of fair %s", fair_id)
+
+
+@background_task(attempts=2)
+def schedule_fair(job_id: int) -> dict:
+    """A requested scheduling run (fairs.services.fair_schedule_request), as a background job.
+
+    Up to the run's time limit of solving; an unexpected error is tried once more, a refusal
+    (pins that changed meanwhile, a fair moved back to open) is shown to the organisers.
+    """
+    from background.services import run_job
+
+    from . import services
+
+    return run_job(job_id, services.fair_schedule_job)

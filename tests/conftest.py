@@ -1,9 +1,11 @@
 """Shared fixtures. Migrations load the places, categories, page tree and review workflow."""
 
+import io
 import socket
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import translation
 
 from catalog.places import clear_caches
@@ -68,3 +70,37 @@ def refused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# Background work on the real database task backend (django-tasks-db), as production runs it.
+DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def database_tasks(settings, monkeypatch):
+    """Tasks go to django-tasks-db's DatabaseBackend, as in production; `run_worker()` runs its worker.
+
+    The worker is django-tasks-db's own `db_worker` command in batch mode: it runs every task that
+    is due, then stops. Between tasks it recycles database connections (close_old_connections);
+    inside a test's transaction that would close the connection holding the test's data, so only
+    that step is turned off here.
+    """
+    settings.TASKS = DATABASE_BACKEND
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+    def run_worker() -> str:
+        out = io.StringIO()
+        call_command(
+            "db_worker",
+            "--batch",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval=0",
+            "--worker-id=test-worker",
+            verbosity=0,
+            stdout=out,
+            stderr=out,
+        )
+        return out.getvalue()
+
+    return run_worker

@@ -9,7 +9,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("accounts", "catalog", "marketplace", "fairs", "cms", "demo", "config")
+APPS = ("background", "accounts", "catalog", "marketplace", "fairs", "cms", "demo", "config")
 
 
 def _imports(path: Path):

@@ -4,8 +4,8 @@ Ids queued during one transaction are collected and go out as one task when it
 commits (one for the products, one per kind of entry), so publishing a page (which
 saves it several times) reindexes it once.
 On the embedded default the task runs at once; with a worker it runs there. A
-failure is logged; it never breaks the save, and `rebuild_search_index` repairs
-whatever was missed.
+failure is logged and retried with backoff (background/retry.py); it never breaks the
+save, and `rebuild_search_index` repairs whatever was still missed.
 """
 
 import logging
@@ -13,14 +13,15 @@ import threading
 from collections.abc import Iterable
 
 from django.db import transaction
-from django_tasks import task
+
+from background.retry import background_task
 
 logger = logging.getLogger(__name__)
 
 _pending = threading.local()
 
 
-@task()
+@background_task
 def reindex_products(product_ids: list[int]) -> int:
     from catalog.search import index_products
 
@@ -31,7 +32,7 @@ def reindex_products(product_ids: list[int]) -> int:
         raise
 
 
-@task()
+@background_task
 def reindex_entries(kind: str, keys: list[int]) -> int:
     from catalog.search import index_entries
 

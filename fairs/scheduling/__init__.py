@@ -11,6 +11,7 @@ from fairs.scheduling.instance import (
     MalformedInstance,
     PinnedConflict,
     SchedulingError,
+    check_pins,
     parse_instance,
 )
 from fairs.scheduling.solver import solve
@@ -21,6 +22,7 @@ __all__ = [
     "MalformedInstance",
     "PinnedConflict",
     "SchedulingError",
+    "check_pins",
     "generate_instance",
     "parse_instance",
     "solve",

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
+from background import selectors as background_selectors
+from background.models import Job
 from catalog.models import ProductPage, Province
 
 from .. import permissions
@@ -17,6 +19,17 @@ from .follow_up import MEETING_RELATED
 
 PARTICIPANTS_PER_PAGE = 50
 RECENT_CHECK_INS = 10
+# The background job of a scheduling run (fairs/services/scheduling.py), about one fair.
+SCHEDULE_JOB = "fairs.schedule"
+
+
+def schedule_job_subject(fair_id: int) -> str:
+    return f"fair:{fair_id}"
+
+
+def schedule_job(fair: FairPage) -> Job | None:
+    """The fair's latest scheduling run (queued, running or finished), or None."""
+    return background_selectors.latest_job(kind=SCHEDULE_JOB, subject=schedule_job_subject(fair.pk))
 
 
 def fair_for_organisers(fair_id: int) -> FairPage:

@@ -45,7 +45,13 @@ from .registration import (
     participant_set_interest,
     participant_withdraw,
 )
-from .scheduling import ScheduleOutcome, fair_schedule, schedule_instance
+from .scheduling import (
+    ScheduleOutcome,
+    fair_schedule,
+    fair_schedule_job,
+    fair_schedule_request,
+    schedule_instance,
+)
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -70,6 +76,8 @@ __all__ = [
     "fair_grant_organiser_access",
     "fair_refresh_matches",
     "fair_schedule",
+    "fair_schedule_job",
+    "fair_schedule_request",
     "fair_set_status",
     "meeting_create",
     "meeting_pin",

@@ -1,18 +1,29 @@
-"""Writes for scheduling a fair's meetings into its slots and tables through the pure solver."""
+"""Writes for scheduling a fair's meetings into its slots and tables through the pure solver.
 
+Organisers ask for a run (`fair_schedule_request`): it is checked at once (rights, the fair's
+status, its sessions, the pinned meetings), then the solver runs as a background job
+(fairs.tasks.schedule_fair → `fair_schedule_job` → `fair_schedule`), for up to the time limit,
+on the task worker in production and at once on the embedded default. The organisers' pages show
+the job's progress and result (background.models.Job); one run at a time per fair.
+"""
+
+import dataclasses
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fairs import notifications, permissions
+from background.models import Job
+from background.services import JobAlreadyActive, job_start
+from fairs import notifications, permissions, tasks
 from fairs.models import (
     FairPage,
     Meeting,
     Participant,
 )
-from fairs.scheduling import PinnedConflict, solve
+from fairs.scheduling import PinnedConflict, SchedulingError, check_pins, parse_instance, solve
+from fairs.selectors.organiser import SCHEDULE_JOB, schedule_job_subject
 
 Status = FairPage.Status
 
@@ -62,13 +73,8 @@ class ScheduleOutcome:
     seconds: float
 
 
-@transaction.atomic
-def fair_schedule(*, fair: FairPage, user, time_limit: float = 10.0) -> ScheduleOutcome:
-    """Run the solver over the fair's meetings and write each one's slot and table.
-
-    Pinned meetings keep their slots. Pins that cannot all be honoured raise
-    ValidationError naming the meetings, and nothing changes.
-    """
+def _schedulable_instance(fair: FairPage, user) -> dict:
+    """The solver's instance, once the user and the fair may be scheduled (else the reason)."""
     if not permissions.is_organiser(user, fair):
         raise PermissionDenied(_("Only the fair's organisers can schedule meetings."))
     fair.refresh_from_db(fields=["status"])
@@ -77,6 +83,61 @@ def fair_schedule(*, fair: FairPage, user, time_limit: float = 10.0) -> Schedule
     instance = schedule_instance(fair)
     if not instance["slots"]:
         raise ValidationError(_("The fair has no meeting sessions to schedule into."))
+    return instance
+
+
+@transaction.atomic
+def fair_schedule_request(*, fair: FairPage, user, time_limit: int = 10) -> Job:
+    """Queue a scheduling run of the fair, refusing at once what the run would refuse.
+
+    The pinned meetings are checked now (a conflict names the meetings, as the run would), so
+    the organiser learns it on the page they submitted. A second request while a run is queued
+    or running is refused.
+    """
+    instance = _schedulable_instance(fair, user)
+    try:
+        check_pins(parse_instance(instance))
+    except SchedulingError as error:
+        raise ValidationError(str(error)) from error
+    try:
+        return job_start(
+            kind=SCHEDULE_JOB,
+            subject=schedule_job_subject(fair.pk),
+            task=tasks.schedule_fair,
+            requested_by=user,
+            params={"fair_id": fair.pk, "time_limit": time_limit},
+            budget_seconds=int(time_limit),
+        )
+    except JobAlreadyActive:
+        raise ValidationError(
+            _(
+                "The scheduler is already running for this fair. Wait for it to finish: this page shows its progress."
+            ),
+            code="running",
+        ) from None
+
+
+def fair_schedule_job(job: Job) -> dict:
+    """The background part of a requested run (fairs.tasks.schedule_fair): the solver and its writes.
+
+    Returns the outcome for the job's result; a refusal (ValidationError, PermissionDenied)
+    becomes the reason the organisers see.
+    """
+    fair = FairPage.objects.filter(pk=job.params.get("fair_id")).first()
+    if fair is None:
+        raise ValidationError(_("The fair no longer exists."))
+    outcome = fair_schedule(fair=fair, user=job.requested_by, time_limit=job.params.get("time_limit", 10))
+    return dataclasses.asdict(outcome)
+
+
+@transaction.atomic
+def fair_schedule(*, fair: FairPage, user, time_limit: float = 10.0) -> ScheduleOutcome:
+    """Run the solver over the fair's meetings and write each one's slot and table.
+
+    Pinned meetings keep their slots. Pins that cannot all be honoured raise
+    ValidationError naming the meetings, and nothing changes.
+    """
+    instance = _schedulable_instance(fair, user)
     try:
         schedule = solve(instance, time_limit=time_limit)
     except PinnedConflict as error:

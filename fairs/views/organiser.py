@@ -6,8 +6,6 @@ fairs.services function and redirects with a message. A refused action (Validati
 is shown on the page with a 400 and changes nothing; acting beyond one's rights is a 403.
 """
 
-import dataclasses
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,7 +34,6 @@ from ..selectors import organiser as selectors
 from ..selectors.follow_up import rfq_url
 
 CHECK_IN_SESSION_KEY = "fairs-check-in-{fair_id}"
-SCHEDULE_SESSION_KEY = "fairs-schedule-{fair_id}"
 
 
 def _organised_fair(request, fair_id: int) -> FairPage:
@@ -77,6 +74,7 @@ def organise(request, fair_id: int):
             "next_statuses": [(v, label) for v, label in FairPage.Status.choices if v in moves],
             "statuses": Participant.Status.choices,
             "is_lead": permissions.is_lead_organiser(request.user, fair),
+            "job": selectors.schedule_job(fair),
         },
         fair=fair,
     )
@@ -226,33 +224,27 @@ def meeting_new(request, fair_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def schedule_run(request, fair_id: int):
+    """The scheduler: ask for a run (a background job), and see the latest run's progress or result."""
     fair = _organised_fair(request, fair_id)
-    session_key = SCHEDULE_SESSION_KEY.format(fair_id=fair.pk)
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            outcome = services.fair_schedule(
+            services.fair_schedule_request(
                 fair=fair, user=request.user, time_limit=form.cleaned_data["time_limit"]
             )
         except ValidationError as error:
             form.add_error(None, ValidationError(error.messages))
         else:
-            request.session[session_key] = dataclasses.asdict(outcome)
-            messages.success(
-                request,
-                _("Scheduled %(scheduled)s meetings; %(unscheduled)s could not be placed.")
-                % {"scheduled": outcome.scheduled, "unscheduled": outcome.unscheduled},
-            )
+            messages.success(request, _("The scheduler was started. Its progress and result are shown here."))
             return redirect("fairs:schedule_run", fair_id=fair.pk)
-    outcome = request.session.get(session_key)
-    if outcome and outcome.get("upper_bound"):
-        outcome = {**outcome, "percent": round(100 * outcome["objective"] / outcome["upper_bound"], 1)}
+    job = selectors.schedule_job(fair)
     return _render(
         request,
         "schedule.html",
         {
             "form": form,
-            "outcome": outcome,
+            "job": job,
+            "outcome": _outcome(job),
             "figures": selectors.dashboard_figures(fair),
             "can_schedule": fair.status in (FairPage.Status.SCHEDULING, FairPage.Status.RUNNING),
             "unscheduled": selectors.unscheduled_meetings(fair),
@@ -260,6 +252,16 @@ def schedule_run(request, fair_id: int):
         fair=fair,
         invalid=bool(form.errors),
     )
+
+
+def _outcome(job) -> dict | None:
+    """A finished run's figures, with how close it came to the bound."""
+    if job is None or job.status != job.Status.DONE or not job.result:
+        return None
+    outcome = dict(job.result)
+    if outcome.get("upper_bound"):
+        outcome["percent"] = round(100 * outcome["objective"] / outcome["upper_bound"], 1)
+    return outcome
 
 
 @login_required

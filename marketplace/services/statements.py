@@ -14,6 +14,13 @@ platform's own account, the purchase's order whose total is the amount. An exact
 that can take a transfer (unpaid or pending, not a card order) marks it paid through
 `order_mark_paid` with the actor "bank"; anything else waits for staff in the review list, where
 `statement_line_settle` and `statement_line_ignore` close it by hand.
+
+A statement larger than settings.STATEMENT_IMPORT_BACKGROUND_BYTES, uploaded in the admin, is
+imported in the background (`statement_import_later`): the file goes to the private storage, a job
+(background.models.Job) is queued, and the task worker runs the same `statement_import` on it
+(marketplace.tasks.import_statement → `statement_import_job`); the upload page lists the job and,
+once done, its counts or the problems that refused the file. One background import per account at
+a time; the stored file is deleted once the job is over.
 """
 
 from __future__ import annotations
@@ -29,9 +36,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from background.models import Job
+from background.retry import current_attempt
+from background.services import JobAlreadyActive, job_start
 from catalog import imports
 from catalog.models import CooperativePage
 from catalog.services import cooperative_terms_of
+from catalog.storage import private_storage, random_name
+from marketplace import tasks
 from marketplace.models import BankStatementLine, Order, OrderEvent, PaymentMethod, Purchase
 from marketplace.payments import codes
 from marketplace.payments.statements import CellError, parse_amount, parse_date
@@ -50,6 +62,8 @@ XLSX_ROW_BYTES = 4 << 10
 # Listing every bad row of a hostile file would be a page of noise; the first ones say enough.
 MAX_LISTED_PROBLEMS = 20
 _LOOKUP_CHUNK = 500
+# The background job of a large statement's import, about one account.
+STATEMENT_JOB = "marketplace.statement_import"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 Line = BankStatementLine
@@ -401,3 +415,96 @@ def statement_line_ignore(*, line: BankStatementLine, user, note: str = "") -> B
     _check_may_settle(user, line)
     _close(line, status=Line.Status.IGNORED, user=user, note=_clean_note(note))
     return line
+
+
+# --- large statements, in the background --------------------------------------------------------
+
+
+def statement_job_subject(cooperative: CooperativePage | None) -> str:
+    return f"cooperative:{cooperative.pk}" if cooperative is not None else PLATFORM_ACCOUNT
+
+
+@transaction.atomic
+def statement_import_later(
+    *, file: BinaryIO, filename: str, cooperative: CooperativePage | None, user
+) -> Job:
+    """Store the statement privately and queue its import; refuse at once what can be refused now.
+
+    The rights, the account's bank details, the file's type and size are checked here; the lines
+    are read and checked by the job, which imports all of them or, on any problem, none.
+    """
+    if not may_reconcile(user, cooperative):
+        raise PermissionDenied(_("You may not import statements for this account."))
+    statement_account(cooperative)
+    try:
+        imports.check_extension(filename)
+    except imports.ImportFileError as error:
+        raise ValidationError(str(error), code="file") from None
+    size = _size_of(file)
+    if size > MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(max)s MB; split the statement into smaller files.")
+            % {"max": MAX_BYTES >> 20},
+            code="file",
+        )
+    storage = private_storage()
+    name = storage.save(random_name("statements", filename), file)
+    try:
+        return job_start(
+            kind=STATEMENT_JOB,
+            subject=statement_job_subject(cooperative),
+            task=tasks.import_statement,
+            requested_by=user,
+            params={
+                "file": name,
+                "filename": filename[:200],
+                "size": size,
+                "cooperative_id": cooperative.pk if cooperative else None,
+            },
+        )
+    except BaseException as error:
+        storage.delete(name)
+        if isinstance(error, JobAlreadyActive):
+            raise ValidationError(
+                _("A statement of this account is still being imported. Upload this one when it is done."),
+                code="running",
+            ) from None
+        raise
+
+
+def statement_import_job(job: Job) -> dict:
+    """The background part (marketplace.tasks.import_statement): import the stored file, then delete it.
+
+    Returns the counts for the job's result. A refused file (ValidationError) fails the job with
+    its problems for the uploader to read; any other error is retried, and the file is kept for
+    the retry until the last attempt.
+    """
+    storage = private_storage()
+    name = job.params["file"]
+    try:
+        cooperative = None
+        if job.params.get("cooperative_id") is not None:
+            cooperative = CooperativePage.objects.filter(pk=job.params["cooperative_id"]).first()
+            if cooperative is None:
+                raise ValidationError(_("The cooperative no longer exists."))
+        if job.requested_by is None:
+            raise PermissionDenied(_("The person who uploaded the statement no longer has an account."))
+        with storage.open(name, "rb") as handle:
+            report = statement_import(
+                file=handle, filename=job.params["filename"], cooperative=cooperative, user=job.requested_by
+            )
+    except (ValidationError, PermissionDenied):
+        storage.delete(name)
+        raise
+    except Exception:
+        attempt = current_attempt()
+        if attempt is None or attempt.is_last:
+            storage.delete(name)
+        raise
+    storage.delete(name)
+    return {
+        "matched": report.matched,
+        "review": report.review,
+        "duplicate": report.duplicate,
+        "debits": report.debits,
+    }

@@ -2,6 +2,9 @@
 
 - Upload: a statement of one of the user's cooperatives' accounts, reconciled at once
   (marketplace/services/statements.py); the page shows what was matched and what needs review.
+  A statement above settings.STATEMENT_IMPORT_BACKGROUND_BYTES is imported by the task worker
+  instead: the page lists the background imports of the user's accounts, and refreshes itself
+  until they are done.
 - "Transfers to review" (Giao dịch cần xem xét): the lines of the user's cooperatives in review.
 - One line: settle it as the payment of an order, or mark it as not an order payment.
 
@@ -10,6 +13,7 @@ gets 403 on every page.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -21,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from background import selectors as background_selectors
 from catalog import imports
 from catalog.permissions import staffed_cooperatives
 from marketplace.models import BankStatementLine, Order
@@ -82,10 +87,15 @@ class StatementUploadView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["columns"] = statements.COLUMNS
         context["max_rows"] = statements.MAX_ROWS
+        jobs = [BackgroundImport(job) for job in background_imports(self.request.user)]
+        context["background_imports"] = jobs
+        context["refresh"] = any(item.job.is_active for item in jobs)
         return context
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
+        if upload.size > settings.STATEMENT_IMPORT_BACKGROUND_BYTES:
+            return self.import_later(form, upload)
         try:
             report = statements.statement_import(
                 file=upload,
@@ -100,6 +110,49 @@ class StatementUploadView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
                 form.add_error("file", message)
             return self.form_invalid(form)
         return self.render_to_response(self.get_context_data(form=form, report=report))
+
+    def import_later(self, form, upload):
+        try:
+            statements.statement_import_later(
+                file=upload,
+                filename=upload.name,
+                cooperative=form.cleaned_data["cooperative"],
+                user=self.request.user,
+            )
+        except PermissionDenied:
+            return HttpResponseForbidden(_("You may not import statements for this cooperative."))
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "The statement is large, so it is imported in the background. Its result appears below when it is done."
+            ),
+        )
+        return redirect("marketplace_statement_import")
+
+
+def background_imports(user, *, limit: int = 10):
+    """The latest background imports of the accounts `user` may reconcile (every one for a superuser)."""
+    if user.is_superuser:
+        return background_selectors.recent_jobs(kind=statements.STATEMENT_JOB, subjects=None, limit=limit)
+    subjects = [
+        statements.statement_job_subject(cooperative) for cooperative in staffed_cooperatives(user).only("pk")
+    ]
+    return background_selectors.recent_jobs(kind=statements.STATEMENT_JOB, subjects=subjects, limit=limit)
+
+
+class BackgroundImport:
+    """A background import as the upload page lists it: the job, and its counts as a sentence."""
+
+    def __init__(self, job):
+        self.job = job
+        self.filename = job.params.get("filename", "")
+        counts = {key: job.result.get(key, 0) for key in ("matched", "review", "duplicate", "debits")}
+        self.summary = statements.StatementReport(**counts).summary() if job.status == job.Status.DONE else ""
+        self.review = counts["review"]
 
 
 class ReviewListView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from django.utils import timezone
 
 from catalog import selectors, services
@@ -212,10 +213,12 @@ def certificate_expiring_in(n: int, cooperative, **extra) -> OcopCertificate:
 
 
 def run(*args) -> str:
+    """The command, with what it queued for after commit (the emails) done as a real commit would."""
     from io import StringIO
 
     out = StringIO()
-    call_command("ocop_expiry_notices", *args, stdout=out, stderr=out)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("ocop_expiry_notices", *args, stdout=out, stderr=out)
     return out.getvalue()
 
 

@@ -112,6 +112,11 @@ def test_a_buyer_meets_a_cooperative_and_signs_a_memorandum(person, screenshot, 
     expect(organiser.locator("main dd").filter(has_text=re.compile("greedy|cp-sat"))).to_be_visible(
         timeout=30_000
     )
+    # The run went through the background (at once on the embedded default's immediate backend);
+    # the dashboard shows how it ended.
+    organiser.goto(f"{base}/to-chuc/")
+    expect(organiser.locator(".org-job--done")).to_be_visible()
+    screenshot(organiser, "fair-5-scheduler-run")
     organiser.goto(f"{base}/to-chuc/so-do-ban/")
     expect(organiser.locator("main")).to_contain_text(COMPANY)
     screenshot(organiser, "fair-5-table-plan")

@@ -212,7 +212,9 @@ def test_a_meeting_needs_two_different_approved_participants(client, fair, pair,
 # --- the scheduler, pins and the table plan ------------------------------------------------------
 
 
-def test_running_the_scheduler_writes_slots_and_tables_shown_on_the_table_plan(client, fair, organiser):
+def test_running_the_scheduler_writes_slots_and_tables_shown_on_the_table_plan(
+    client, fair, organiser, django_capture_on_commit_callbacks
+):
     buyers = [
         fair_factories.buyer_participant(fair, approve_by=organiser, name=f"Buyer {n}") for n in range(2)
     ]
@@ -223,7 +225,9 @@ def test_running_the_scheduler_writes_slots_and_tables_shown_on_the_table_plan(c
     services.fair_set_status(fair=fair, status=FairPage.Status.SCHEDULING, user=organiser)
     client.force_login(organiser)
 
-    response = client.post(url("schedule_run", fair), {"time_limit": 2}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the run, queued after commit
+        started = client.post(url("schedule_run", fair), {"time_limit": 2})
+    response = client.get(started["Location"])
 
     assert response.status_code == 200
     meetings = list(Meeting.objects.filter(fair=fair))

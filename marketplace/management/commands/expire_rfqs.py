@@ -1,6 +1,6 @@
 """Close requests for quotation past their deadline and expire quotes past their validity (run from cron)."""
 
-from marketplace.management.task_command import TaskCommand
+from background.commands import TaskCommand
 from marketplace.tasks import expire_rfqs_and_quotes
 
 

@@ -1,6 +1,6 @@
 """Cancel unpaid card and transfer orders past their hold and give their stock back (run from cron)."""
 
-from marketplace.management.task_command import TaskCommand
+from background.commands import TaskCommand
 from marketplace.tasks import expire_unpaid
 
 
