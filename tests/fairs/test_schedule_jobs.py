@@ -89,7 +89,7 @@ def test_a_second_request_while_one_runs_is_refused(client, fair, organiser, mee
     again = client.post(schedule_url(fair), {"time_limit": 1})
 
     assert again.status_code == 400
-    assert "already running" in " ".join(again.context["form"].non_field_errors())
+    assert "đang chạy" in " ".join(again.context["form"].non_field_errors())  # "already running"
     assert Job.objects.filter(kind=SCHEDULE_JOB).count() == 1
 
 
@@ -159,7 +159,7 @@ def test_a_stale_run_does_not_block_a_new_one(client, fair, organiser, meetings)
     client.post(schedule_url(fair), {"time_limit": 1})
     Job.objects.update(created_at=timezone.now() - datetime.timedelta(hours=2))
     shown = client.get(schedule_url(fair)).content.decode()
-    assert "background worker may be stopped" in shown
+    assert "bộ xử lý nền có thể đã dừng" in shown  # "the background worker may be stopped"
 
     again = client.post(schedule_url(fair), {"time_limit": 1})
 

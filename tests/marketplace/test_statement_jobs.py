@@ -72,7 +72,7 @@ def test_a_large_statement_is_queued_then_imported_and_its_result_shown(
         response = upload(client, cooperative, data)
 
     assert response.status_code == 302
-    assert "background" in str(next(iter(get_messages(response.wsgi_request))))
+    assert "nhập trong nền" in str(next(iter(get_messages(response.wsgi_request))))  # "in the background"
     job = Job.objects.get(kind=statements.STATEMENT_JOB)
     assert (job.status, job.requested_by, job.params["filename"]) == ("queued", staff, "statement.csv")
     assert len(stored(private_files)) == 1  # kept privately for the worker
@@ -140,7 +140,7 @@ def test_a_second_large_upload_waits_for_the_first(shop, client, private_files):
     again = upload(client, cooperative, statement())
 
     assert again.status_code == 200
-    assert "still being imported" in " ".join(again.context["form"].errors["file"])
+    assert "đang được nhập" in " ".join(again.context["form"].errors["file"])  # "still being imported"
     assert Job.objects.count() == 1
     assert len(stored(private_files)) == 1
 
