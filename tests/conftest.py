@@ -7,10 +7,17 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from catalog.places import clear_caches
 from tests import factories
 from tests.factories import fairs as fair_factories
+
+# Hypothesis times its own input generation and each example; on a loaded CI machine those clocks
+# fail tests that are right. Timing is for the benchmarks, never for the tests.
+hypothesis_settings.register_profile("timeless", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("timeless")
 
 
 @pytest.fixture(autouse=True)
