@@ -6,6 +6,7 @@ import socket
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.urls import get_resolver
 from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -18,6 +19,13 @@ from tests.factories import fairs as fair_factories
 # fail tests that are right. Timing is for the benchmarks, never for the tests.
 hypothesis_settings.register_profile("timeless", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("timeless")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _views_imported():
+    """Every view is imported before any test patches a name that a view imports by value: a view
+    module first imported under a test's monkeypatch would keep the patched object for good."""
+    get_resolver().url_patterns  # noqa: B018 (loading the URLconf imports the views)
 
 
 @pytest.fixture(autouse=True)

@@ -126,14 +126,15 @@ class FakeCardGateway:
 
 
 @pytest.fixture
-def card_payment(monkeypatch):
+def card_payment(settings, monkeypatch):
+    # Card payment configured, with the gateway behind `card_gateway()` replaced. Patching
+    # `card_gateway` itself would leak: a module first imported during this test (the URLconf's
+    # views) would keep the fake for every later test in the process.
+    settings.STRIPE_SECRET_KEY = "sk_test_demo"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_demo"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_demo"
     gateway = FakeCardGateway()
-    for module in (
-        "marketplace.payments.card",
-        "marketplace.services.checkout",
-        "marketplace.services.payments",
-    ):
-        monkeypatch.setattr(f"{module}.card_gateway", lambda: gateway)
+    monkeypatch.setattr("marketplace.payments.card._gateway", lambda *_settings: gateway)
 
 
 def test_with_card_payment_the_demo_has_card_orders_paid_and_pending(card_payment):
