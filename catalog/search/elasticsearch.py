@@ -50,6 +50,7 @@ from .query import (
     SearchQuery,
     Suggestion,
     Term,
+    english_stems,
     folded_text,
 )
 
@@ -70,6 +71,8 @@ _ERRORS = (ApiError, TransportError, BulkIndexError)
 # The listings' name fields; an entry has only its title, mapped as `name`.
 NAMES = ("name", "name_en")
 ENTRY_NAMES = ("name",)
+# Where a listing's words are matched: its names, the stems of its English name, and the body.
+WORD_NAMES = (*NAMES, "name_stems")
 
 
 def _folding_char_filter() -> dict:
@@ -156,6 +159,9 @@ def index_body(synonym_rules: list[str]) -> dict:
                     "analyzer": "catalog_folded",
                     "fields": {"marked": {"type": "text", "analyzer": "catalog_marked"}},
                 },
+                # The stems of the English name's words (catalog/search/english.py), weighed as a
+                # name; the body's stems are among its words, as in the database engine.
+                "name_stems": {"type": "text", "analyzer": "catalog_folded"},
                 "name_length": {"type": "integer"},
                 # SKU, cooperative, category, province and descriptions: the folded words, and apart
                 # the words with marks, as the database engine indexes them.
@@ -202,6 +208,7 @@ def source(document: SearchDocument) -> dict:
         "sku": document.sku,
         "name": name,
         "name_en": document.name_en,
+        "name_stems": english_stems(document.name_en),
         "name_length": len(name),
         "body": document.body_folded,
         "body_marked": document.body_marked,
@@ -349,7 +356,7 @@ def _word_query(
     }
 
 
-def _term_query(term: Term, names: tuple[str, ...] = NAMES, fuzzy: bool = True) -> dict:
+def _term_query(term: Term, names: tuple[str, ...] = WORD_NAMES, fuzzy: bool = True) -> dict:
     """A term matches when every word of one of its phrases (itself, a synonym, a correction) does."""
     phrases = []
     for phrase in term.phrases:
@@ -370,8 +377,12 @@ def _term_query(term: Term, names: tuple[str, ...] = NAMES, fuzzy: bool = True) 
 def _text_query(
     terms: tuple[Term, ...], names: tuple[str, ...] = NAMES, *, fuzzy: bool = True
 ) -> tuple[list[dict], list[dict]]:
-    """(must, should): every term must match; marked words as typed and adjacent words score more."""
-    must = [_term_query(term, names, fuzzy) for term in terms]
+    """(must, should): every term must match; marked words as typed and adjacent words score more.
+
+    A listing's words are also matched in the stems of its English name (a term typed without
+    marks carries its stem among its phrases, catalog/search/query.py: with_stems)."""
+    word_names = WORD_NAMES if names == NAMES else names
+    must = [_term_query(term, word_names, fuzzy) for term in terms]
     should = []
     marked = [word for term in terms if not term.prefix for word in term.marked]
     if marked:
