@@ -206,7 +206,7 @@ def _cooperatives(
 ) -> list[CooperativeHit]:
     """The cooperatives whose names hold `terms` (already expanded), best match first: their
     entries (catalog/search/cooperatives.py) from the engine, then their pages, two small queries."""
-    query = EntryQuery(kind=cooperatives.KIND, page_size=limit).clean()
+    query = EntryQuery(kind=cooperatives.KIND, page_size=limit, count=False).clean()
     query.terms, query.province_code = terms, province_code
     try:
         found, _total = chosen.search_entries(query)

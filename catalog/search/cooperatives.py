@@ -46,7 +46,7 @@ def hits(found: Iterable[EntryHit]) -> list[CooperativeHit]:
     keys = [hit.key for hit in found if hit.kind == KIND]
     if not keys:
         return []
-    pages = {page.pk: page for page in selectors.public_cooperatives().filter(pk__in=keys)}
+    pages = {page.pk: page for page in selectors.public_cooperatives_among(keys)}
     shown = []
     # URLs are those of the default language, as the listings' (catalog/search/documents.py).
     with translation.override(settings.LANGUAGE_CODE):

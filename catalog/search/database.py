@@ -331,8 +331,8 @@ class DatabaseEngine:
             )
             rows = cursor.fetchall()
             # A page that is not full is the last: its total needs no count (the usual case
-            # for the few cooperatives a search's words name, and for the board's 500 best).
-            if len(rows) < query.page_size and (rows or not query.offset):
+            # for the board's 500 best); nor does a query that asks for none.
+            if not query.count or (len(rows) < query.page_size and (rows or not query.offset)):
                 total = query.offset + len(rows)
             else:
                 cursor.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params)  # noqa: S608 - fragments are ours

@@ -552,7 +552,7 @@ def entry_search_body(query: EntryQuery, today: datetime.date) -> dict:
         "from": query.offset,
         "size": query.page_size,
         "sort": [{"_score": {"order": "desc"}}, newest, {"key": {"order": "desc"}}],
-        "track_total_hits": True,
+        "track_total_hits": query.count,
         "_source": ["kind", "key", "name"],
     }
 
@@ -741,7 +741,9 @@ class ElasticsearchEngine:
             )
             for found in response["hits"]["hits"]
         ]
-        return hits, response["hits"]["total"]["value"]
+        # Without track_total_hits the answer has no total: the hits up to this page stand for it.
+        total = response["hits"].get("total", {}).get("value", query.offset + len(hits))
+        return hits, total
 
     def index_entries(self, kind: str, entries: list[SearchEntry], removed_keys: Iterable[int]) -> None:
         alias = self.entries_alias

@@ -214,6 +214,9 @@ class EntryQuery:
     quantity_min: int | None = None
     page: int = 1
     page_size: int = 20
+    # False when only the best few are wanted (the cooperatives a search names): the total is
+    # then not counted, and is only the hits up to this page.
+    count: bool = True
     province_code: str | None = field(default=None, init=False)
     terms: tuple[Term, ...] = field(default=(), init=False)
 

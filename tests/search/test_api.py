@@ -301,3 +301,22 @@ def test_bad_suggestion_input_is_a_400(client, catalogue, text):
 
     assert response.status_code == 400
     assert response.json()["detail"]
+
+
+def test_cooperative_suggestions_cost_at_most_two_queries(client, catalogue, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(text: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert get(client, SUGGEST, q=text).status_code == 200
+        return len(captured)
+
+    get(client, SUGGEST, q="ht")  # the first request loads the site's root paths
+    # "htx" starts the names of two cooperatives, "to hop" the third's.
+    with_cooperatives = queries("htx")
+    assert [s["kind"] for s in get(client, SUGGEST, q="htx").json()["suggestions"]] == ["cooperative"] * 2
+    monkeypatch.setattr(search, "_cooperatives", lambda *args, **kwargs: [])
+    without = queries("htx")
+
+    assert with_cooperatives - without <= 2

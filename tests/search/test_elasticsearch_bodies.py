@@ -165,7 +165,7 @@ ENTRY_QUERIES = {
 
 
 def _cooperatives_query(terms: tuple[Term, ...], province_code: str | None = None) -> EntryQuery:
-    query = EntryQuery(kind="cooperative", page_size=3).clean()
+    query = EntryQuery(kind="cooperative", page_size=3, count=False).clean()
     query.terms, query.province_code = terms, province_code
     return query
 

@@ -57,7 +57,9 @@ class StubCluster:
                 return self.search_status, _error("unavailable_shards_exception", self.search_status)
             if route == f"/{ENTRIES}/_search":
                 if {"term": {"kind": "cooperative"}} in parsed["query"]["bool"]["filter"]:
-                    return self._entries_of_kind("cooperative", size=parsed["size"])
+                    return self._entries_of_kind(
+                        "cooperative", size=parsed["size"], total=parsed["track_total_hits"]
+                    )
                 answer = "entries.json"
             else:
                 answer = "search.json" if "aggs" in parsed else "suggest.json"
@@ -96,8 +98,9 @@ class StubCluster:
                 return 200, {"acknowledged": True}
         return 400, _error("stub_does_not_know_this_request", 400)
 
-    def _entries_of_kind(self, kind: str, *, size: int) -> tuple[int, dict]:
-        """The entries of `kind` the entries' index holds, as hits (the stub matches no text)."""
+    def _entries_of_kind(self, kind: str, *, size: int, total: bool) -> tuple[int, dict]:
+        """The entries of `kind` the entries' index holds, as hits (the stub matches no text);
+        without `total` (track_total_hits false), the answer has none, as Elasticsearch's."""
         index = self.resolve(ENTRIES)
         if index not in self.indices:
             return 404, _error("index_not_found_exception", 404)
@@ -116,7 +119,11 @@ class StubCluster:
             "took": 1,
             "timed_out": False,
             "_shards": {**_shards(), "skipped": 0},
-            "hits": {"total": {"value": len(hits), "relation": "eq"}, "max_score": 1.0, "hits": hits},
+            "hits": {
+                **({"total": {"value": len(found), "relation": "eq"}} if total else {}),
+                "max_score": 1.0,
+                "hits": hits,
+            },
         }
 
     def _bulk(self, lines: list[dict], *, require_alias: bool) -> dict:
@@ -548,6 +555,7 @@ def test_cooperatives_are_indexed_and_found_through_the_entries_alias(
     for _method, _path, body in (first, second):
         assert {"term": {"kind": "cooperative"}} in body["query"]["bool"]["filter"]
         assert body["size"] == 3
+        assert body["track_total_hits"] is False
     assert {"term": {"province_code": "91"}} in first[2]["query"]["bool"]["filter"]
     assert second[2]["query"]["bool"]["must"][-1]["multi_match"]["type"] == "phrase_prefix"
 

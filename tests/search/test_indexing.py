@@ -286,3 +286,18 @@ def test_a_match_too_broad_for_bm25_still_finds_the_same_and_puts_names_first(
     in_name, _in_body = broad_catalogue
     if sort == "relevance":
         assert broad.hits[0].sku == in_name.sku
+
+
+def test_a_cooperative_in_a_private_section_is_not_shown(committed):
+    from wagtail.models import PageViewRestriction
+
+    with committed():
+        cooperative = factories.cooperative(name="HTX Mật ong Ba Vì")
+        factories.cooperative(name="HTX Mật ong Lục Nam")
+    PageViewRestriction.objects.create(page=cooperative, restriction_type=PageViewRestriction.LOGIN)
+
+    # Its entry is still there until a reindex, yet it is not shown; a rebuild drops it.
+    assert cooperatives_found("mat ong") == ["HTX Mật ong Lục Nam"]
+    search.rebuild()
+    assert not SearchEntry.objects.filter(kind="cooperative", key=cooperative.pk).exists()
+    assert cooperatives_found("mat ong") == ["HTX Mật ong Lục Nam"]
