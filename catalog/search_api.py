@@ -60,7 +60,6 @@ class FacetsOut(Schema):
 
 
 class CooperativeOut(Schema):
-    tax_code: str
     name: str
     url: str
     province: ProvinceHitOut
@@ -126,7 +125,6 @@ def _hit_out(request: HttpRequest, hit: search.Hit) -> dict:
 
 def _cooperative_out(request: HttpRequest, cooperative: search.CooperativeHit) -> dict:
     return {
-        "tax_code": cooperative.tax_code,
         "name": cooperative.name,
         "url": _absolute(request, cooperative.url),
         "province": {"code": cooperative.province_code, "name": cooperative.province_name},

@@ -269,18 +269,6 @@ def public_cooperatives():
     )
 
 
-def public_cooperatives_among(pks) -> list[CooperativePage]:
-    """Those of the cooperatives `pks` that `public_cooperatives` holds, with their province, in one
-    query: the private sections are checked by a subquery, not by Wagtail's `public()`, which
-    reads the view restrictions in a query of its own."""
-    return list(
-        CooperativePage.objects.live()
-        .filter(pk__in=pks, verification=CooperativePage.Verification.VERIFIED)
-        .filter(~in_private_section())
-        .select_related("province")
-    )
-
-
 def inventory_for(*, product: ProductPage) -> ProductInventory | None:
     return ProductInventory.objects.filter(product=product).first()
 

@@ -204,8 +204,8 @@ def _cooperatives(
     province_code: str | None = None,
     limit: int = COOPERATIVES_SHOWN,
 ) -> list[CooperativeHit]:
-    """The cooperatives whose names hold `terms` (already expanded), best match first: their
-    entries (catalog/search/cooperatives.py) from the engine, then their pages, two small queries."""
+    """The cooperatives whose names hold `terms` (already expanded), best match first, from their
+    entries alone (catalog/search/cooperatives.py): one small query, without a count."""
     query = EntryQuery(kind=cooperatives.KIND, page_size=limit, count=False).clean()
     query.terms, query.province_code = terms, province_code
     try:

@@ -257,6 +257,7 @@ def entries_index_body(synonym_rules: list[str]) -> dict:
                 "quantity": {"type": "long"},
                 "valid_until": {"type": "date", "format": "strict_date"},
                 "published_at": {"type": "date"},
+                "url": {"type": "keyword", "index": False, "doc_values": False},
             },
         },
     }
@@ -276,6 +277,7 @@ def entry_source(entry: SearchEntry) -> dict:
         "quantity": entry.quantity,
         "valid_until": _date(entry.valid_until),
         "published_at": entry.published_at.isoformat() if entry.published_at else None,
+        "url": entry.url,
     }
 
 
@@ -553,7 +555,7 @@ def entry_search_body(query: EntryQuery, today: datetime.date) -> dict:
         "size": query.page_size,
         "sort": [{"_score": {"order": "desc"}}, newest, {"key": {"order": "desc"}}],
         "track_total_hits": query.count,
-        "_source": ["kind", "key", "name"],
+        "_source": ["kind", "key", "name", "url", "province_code"],
     }
 
 
@@ -738,6 +740,8 @@ class ElasticsearchEngine:
                 key=found["_source"]["key"],
                 title=found["_source"]["name"],
                 score=float(found.get("_score") or 0.0),
+                url=found["_source"].get("url") or "",
+                province_code=found["_source"].get("province_code") or "",
             )
             for found in response["hits"]["hits"]
         ]

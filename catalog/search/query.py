@@ -173,7 +173,6 @@ class CooperativeHit:
     key: int
     name: str
     url: str
-    tax_code: str
     province_code: str
     province_name: str
 
@@ -247,6 +246,8 @@ class EntryHit:
     key: int
     title: str
     score: float = 0.0
+    url: str = ""
+    province_code: str = ""
 
 
 @dataclass
@@ -395,10 +396,11 @@ def english_stems(text: str) -> str:
     """The stems of the words of English `text` that differ from the words themselves, for the
     index: "Dried mangoes" → "dri mango". Matched by a query word's stem (`with_stems`)."""
     stems: dict[str, None] = {}
-    for word in folded_text(text).split():
-        stemmed = stem(word)
-        if stemmed != word:
-            stems.setdefault(stemmed)
+    for word in _WORD.findall(unicodedata.normalize("NFC", text or "").lower()):
+        for part in fold_word(word).split():
+            stemmed = stem(part)
+            if stemmed != part:
+                stems.setdefault(stemmed)
     return " ".join(stems)
 
 
@@ -421,18 +423,23 @@ def with_stems(terms: tuple[Term, ...]) -> tuple[Term, ...]:
     return tuple(stemmed_terms)
 
 
+@lru_cache(maxsize=10_000)
+def _folded_words(phrase: str) -> tuple[str, ...]:
+    return tuple(folded_text(phrase).split())
+
+
 def without_phrase(text: str, phrase: str) -> str:
     """The words of `text` (lowercased) without every run of them that folds to `phrase`:
     ("Sản phẩm của HTX Mật ong Ba Vì", "HTX Mật ong Ba Vì") → "sản phẩm của", and the
     unmarked "Made by HTX Mat ong Ba Vi" loses it too."""
     words = _WORD.findall(unicodedata.normalize("NFC", text or "").lower())
-    target = folded_text(phrase).split()
+    target = _folded_words(phrase)
     if not target:
         return " ".join(words)
     folded = [fold_word(word) for word in words]
     kept, position = [], 0
     while position < len(words):
-        if folded[position : position + len(target)] == target:
+        if tuple(folded[position : position + len(target)]) == target:
             position += len(target)
         else:
             kept.append(words[position])

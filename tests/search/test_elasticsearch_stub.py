@@ -488,6 +488,7 @@ def test_rebuild_fills_and_swaps_the_entries_alias_too(cluster, django_capture_o
             "quantity": 2,
             "valid_until": coffee.deadline.isoformat(),
             "published_at": coffee.created_at.isoformat(),
+            "url": "",
         }
     }
     created = next(
@@ -536,6 +537,7 @@ def test_cooperatives_are_indexed_and_found_through_the_entries_alias(
         "quantity": None,
         "valid_until": None,
         "published_at": None,
+        "url": cooperative.get_url(),
     }
     # A listing's document no longer holds its cooperative's name.
     listing = cluster.indices[cluster.aliases[ALIAS]][str(products[0].pk)]
