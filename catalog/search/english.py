@@ -12,8 +12,11 @@ No installed library offers a stemmer (snowballstemmer and NLTK are not dependen
 is written out here, after https://snowballstem.org/algorithms/english/stemmer.html.
 
 Vietnamese syllables, folded or not, come through unchanged (tests/search/test_english.py checks
-every syllable of the country's place names): none ends in s, -ed or -ing, a final y follows a
-vowel or a lone first consonant, and a final e is never in R1.
+every syllable of the country's place names, and every initial with every rime): none ends in s,
+-ed or -ing, a final e is never in R1, and a final y follows a vowel or a lone first consonant;
+only spellings Vietnamese does not use, a y after two consonants ("thy" for the name Thi, the
+"Kly" of the commune Ea Kly), become i. Only English fields are stemmed in the index, so the
+stem of such a query word can only ever meet an English word's.
 """
 
 from functools import lru_cache

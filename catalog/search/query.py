@@ -407,8 +407,9 @@ def english_stems(text: str) -> str:
 def with_stems(terms: tuple[Term, ...]) -> tuple[Term, ...]:
     """Each term typed without marks also matches its English stem ("honeys" → honey, "dried" →
     dri), as an alternative phrase. A word typed with marks is Vietnamese and the word being typed
-    is unfinished: neither is stemmed. Vietnamese syllables are their own stems anyway
-    (catalog/search/english.py), so this adds nothing to them."""
+    is unfinished: neither is stemmed. Vietnamese syllables typed without marks are their own
+    stems (catalog/search/english.py), so this adds nothing to them; and since only English fields
+    have stems in the index, a stem can only ever meet an English word's."""
     stemmed_terms = []
     for term in terms:
         if term.marked or term.prefix:

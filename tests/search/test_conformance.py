@@ -278,6 +278,15 @@ def test_an_english_plural_joins_its_synonyms(catalogue):
     assert skus(find("honeys")) == skus(find("mật ong")) == [sku(catalogue, "honey")]
 
 
+def test_an_inflected_word_is_no_typing_error_and_a_correction_is_never_a_bare_stem(catalogue):
+    # "drying" is in no listing, but its stem is: nothing to correct.
+    assert find("drying").suggestion is None
+    # "cofee" is one edit from "coffee" and from its stem "coffe": the word is offered.
+    result = find("cofee")
+    assert result.suggestion == "coffee"
+    assert {sku(catalogue, "coffee"), sku(catalogue, "tea")} == set(skus(result))
+
+
 def test_vietnamese_words_match_as_they_are(catalogue):
     # Only English words are stemmed (tests/search/test_english.py checks every syllable of the
     # country's place names): "sấy" (dried) and "mắm" find what they name, and nothing more.

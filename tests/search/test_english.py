@@ -96,7 +96,7 @@ def test_no_vietnamese_syllable_is_stemmed():
     categories and the demo catalogue's names, folded as search folds them, is its own stem; and
     so is every initial with every rime (folded). The exceptions are a final y after two
     consonants, which Vietnamese spelling writes i ("thi", "nghi"): "thy", a spelling of the name
-    Thi, and "Kly" of the Central Highlands' Ia Kly end in i. Only English fields are stemmed in the
+    Thi, and "Kly" of the commune Ea Kly end in i. Only English fields are stemmed in the
     index, so such a query word's stem can only ever meet an English word's."""
     names = [
         *Province.objects.values_list("name", flat=True),
