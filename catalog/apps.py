@@ -8,9 +8,10 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from . import converters, signal_handlers
-        from .search import signals
+        from .search import cooperatives, signals
 
         converters.register()
+        cooperatives.register()
         signals.connect()
         signal_handlers.connect()
         _attach_admin_forms()

@@ -7,7 +7,7 @@ service checks them (`SearchQuery.clean()`), and its SearchQueryError becomes a
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from . import search
@@ -59,6 +59,12 @@ class FacetsOut(Schema):
     ocop_stars: list[FacetOut]
 
 
+class CooperativeOut(Schema):
+    name: str
+    url: str
+    province: ProvinceHitOut
+
+
 class SearchOut(Schema):
     total: int
     page: int
@@ -67,11 +73,16 @@ class SearchOut(Schema):
     hits: list[HitOut]
     facets: FacetsOut
     suggestion: str | None
+    cooperatives: list[CooperativeOut] = Field(
+        description="On the first page: the cooperatives whose names hold the words, best match first "
+        "(a listing matches through its own words only, never its cooperative's name)."
+    )
 
 
 class SuggestionOut(Schema):
     text: str
     url: str
+    kind: str = Field(description="product or cooperative.")
 
 
 class SuggestionsOut(Schema):
@@ -109,6 +120,14 @@ def _hit_out(request: HttpRequest, hit: search.Hit) -> dict:
         "cooperative": {"tax_code": hit.cooperative_tax_code, "name": hit.cooperative_name},
         "province": {"code": hit.province_code, "name": hit.province_name},
         "highlight": hit.highlight,
+    }
+
+
+def _cooperative_out(request: HttpRequest, cooperative: search.CooperativeHit) -> dict:
+    return {
+        "name": cooperative.name,
+        "url": _absolute(request, cooperative.url),
+        "province": {"code": cooperative.province_code, "name": cooperative.province_name},
     }
 
 
@@ -162,6 +181,7 @@ def search_products(
         "hits": [_hit_out(request, hit) for hit in result.hits],
         "facets": {name: [_facet_out(f) for f in result.facets.get(name, ())] for name in search.FACETS},
         "suggestion": result.suggestion,
+        "cooperatives": [_cooperative_out(request, c) for c in result.cooperatives],
     }
 
 
@@ -169,11 +189,15 @@ def search_products(
     "/search/suggest",
     url_name="search_suggest",
     response={200: SuggestionsOut, 400: ErrorOut},
-    summary="Listing names starting as typed, for autocomplete",
+    summary="Listing names, then cooperative names, starting as typed, for autocomplete",
 )
 def suggest_products(request, q: str | None = _text("What has been typed so far.")):
     try:
         suggestions = search.suggest(q or "", limit=SUGGESTIONS)
     except search.SearchQueryError as error:
         raise HttpError(400, str(error)) from error
-    return {"suggestions": [{"text": s.text, "url": _absolute(request, s.url)} for s in suggestions]}
+    return {
+        "suggestions": [
+            {"text": s.text, "url": _absolute(request, s.url), "kind": s.kind} for s in suggestions
+        ]
+    }

@@ -64,6 +64,8 @@ def search_page(request):
     for hit in result.hits:
         hit.page_url = localize_path(hit.url)
         hit.category_label = display_name(categories.get(hit.category)) or hit.category
+    for cooperative in result.cooperatives:
+        cooperative.page_url = localize_path(cooperative.url)
     links = _SearchLinks(params)
     context.update(
         {

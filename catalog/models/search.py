@@ -119,6 +119,9 @@ class SearchEntry(models.Model):
     # Found only while today <= valid_until (checked at query time, so a lapse needs no reindex).
     valid_until = models.DateField(null=True)
     published_at = models.DateTimeField(null=True)
+    # Where the public sees it, when the source has such a page (a cooperative's), so that a
+    # search can link it without loading the page; blank when the app links it itself.
+    url = models.CharField(max_length=500, blank=True)
     name_folded = models.TextField()
     name_marked = models.TextField(blank=True)
     body_folded = models.TextField(blank=True)

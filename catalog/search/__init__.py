@@ -11,8 +11,13 @@ match, filter, count and sort (docs/search.md). The database engine
 (SQLite FTS5 or PostgreSQL full-text search) is the default and always kept up
 to date, so another engine can fall back on it.
 
-Besides listings, the service finds entries of other kinds that apps above catalog
-supply through a registered source (catalog/search/entries.py): marketplace's open
+A listing matches through its own words only, never through its cooperative's name;
+a search whose words match a cooperative's name offers that cooperative beside the
+listings (`SearchResult.cooperatives`) and among the suggestions (kind "cooperative").
+English words also match their inflections ("honeys", "dried"): see catalog/search/english.py.
+
+Besides listings, the service finds entries of other kinds through registered sources
+(catalog/search/entries.py): the catalogue's own cooperatives, and marketplace's open
 public requests for quotation. They are matched with the same folding and ranking,
 and filtered by category, province and quantity.
 
@@ -35,9 +40,11 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Category, Province, SearchSynonym
 
+from . import cooperatives
 from .database import DatabaseEngine
 from .documents import documents_for, public_product_ids
 from .engine import SearchEngine, SearchEngineError
+from .english import stem
 from .entries import EntrySource, all_entries, entries_for, entry, register_source
 from .highlight import highlight, snippet
 from .query import (
@@ -45,6 +52,7 @@ from .query import (
     SORTS,
     TYPO_MAX_LENGTH,
     TYPO_MIN_LENGTH,
+    CooperativeHit,
     EntryHit,
     EntryQuery,
     EntryResult,
@@ -58,11 +66,13 @@ from .query import (
     clean_text,
     folded_text,
     text_terms,
+    with_stems,
 )
 
 __all__ = [
     "FACETS",
     "SORTS",
+    "CooperativeHit",
     "EntryHit",
     "EntryQuery",
     "EntryResult",
@@ -95,6 +105,8 @@ MAX_CORRECTIONS = 3
 MAX_SUGGESTIONS = 20
 # One letter matches nearly every listing; autocomplete starts at the second.
 MIN_SUGGEST_LETTERS = 2
+# Cooperatives whose names match, shown beside a search's listings and among its suggestions.
+COOPERATIVES_SHOWN = 3
 INDEX_BATCH = 1000
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _WORD = re.compile(r"[^\W_]+")
@@ -129,7 +141,7 @@ def search(query: SearchQuery) -> SearchResult:
     query = query.clean()
     chosen = engine()
     if query.terms:
-        query.terms = _with_corrections(_with_synonyms(query.terms), chosen)
+        query.terms = with_stems(_with_corrections(_with_synonyms(query.terms), chosen))
     try:
         hits, total, facet_values = chosen.search(query)
     except SearchEngineError as error:
@@ -144,6 +156,11 @@ def search(query: SearchQuery) -> SearchResult:
         hit.highlight = highlight(hit.name, query.terms)
         hit.snippet = snippet(hit.description, query.terms) if query.terms else ""
     suggestion = _did_you_mean(query.terms) if query.terms and total < FEW_RESULTS else None
+    found_cooperatives = (
+        _cooperatives(query.terms, chosen, province_code=query.province_code)
+        if query.terms and query.page == 1
+        else []
+    )
     return SearchResult(
         hits=hits,
         total=total,
@@ -153,11 +170,13 @@ def search(query: SearchQuery) -> SearchResult:
         suggestion=suggestion,
         engine=chosen.name,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
+        cooperatives=found_cooperatives,
     )
 
 
 def suggest(text: str, limit: int = 8) -> list[Suggestion]:
-    """Listings whose names start as typed ("nuoc m" → Nước mắm …), for autocomplete."""
+    """Listings whose names start as typed ("nuoc m" → Nước mắm …), for autocomplete, then the
+    cooperatives whose names do (kind "cooperative", at most COOPERATIVES_SHOWN)."""
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_SUGGESTIONS:
         raise SearchQueryError(
             _("The number of suggestions must be between 1 and %(max)s.") % {"max": MAX_SUGGESTIONS}
@@ -167,9 +186,33 @@ def suggest(text: str, limit: int = 8) -> list[Suggestion]:
         return []
     chosen = engine()
     try:
-        return chosen.suggest(terms, limit)
+        products = chosen.suggest(terms, limit)
     except SearchEngineError as error:
-        return _fallback(chosen, error).suggest(terms, limit)
+        chosen = _fallback(chosen, error)
+        products = chosen.suggest(terms, limit)
+    found = _cooperatives(terms, chosen, limit=min(limit, COOPERATIVES_SHOWN))
+    return products[: limit - len(found)] + [
+        Suggestion(text=cooperative.name, url=cooperative.url, kind=cooperatives.KIND)
+        for cooperative in found
+    ]
+
+
+def _cooperatives(
+    terms: tuple[Term, ...],
+    chosen: SearchEngine,
+    *,
+    province_code: str | None = None,
+    limit: int = COOPERATIVES_SHOWN,
+) -> list[CooperativeHit]:
+    """The cooperatives whose names hold `terms` (already expanded), best match first, from their
+    entries alone (catalog/search/cooperatives.py): one small query, without a count."""
+    query = EntryQuery(kind=cooperatives.KIND, page_size=limit, count=False).clean()
+    query.terms, query.province_code = terms, province_code
+    try:
+        found, _total = chosen.search_entries(query)
+    except SearchEngineError as error:
+        found, _total = _fallback(chosen, error).search_entries(query)
+    return cooperatives.hits(found)
 
 
 def search_entries(query: EntryQuery) -> EntryResult:
@@ -247,8 +290,13 @@ def _same_word(term: Term, written: str) -> bool:
     return not term.marked or term.marked[0] == written
 
 
+def _stems(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(stem(word) for word in words)
+
+
 def _with_synonyms(terms: tuple[Term, ...]) -> tuple[Term, ...]:
-    """Join the words that make a synonym ("ca phe") into one term matching every form of it."""
+    """Join the words that make a synonym ("ca phe") into one term matching every form of it.
+    English words are compared by their stems, so "teas" joins the group of "tea"."""
     groups = _synonym_groups()
     if not groups:
         return terms
@@ -263,7 +311,7 @@ def _with_synonyms(terms: tuple[Term, ...]) -> tuple[Term, ...]:
                     len(folded) > len(best)
                     and len(window) == len(folded)
                     and not any(t.prefix for t in window)
-                    and tuple(t.folded[0] for t in window) == folded
+                    and _stems(t.folded[0] for t in window) == _stems(folded)
                     and all(_same_word(t, w) for t, w in zip(window, written, strict=True))
                 ):
                     best = folded
@@ -301,18 +349,24 @@ def _edits(word: str) -> set[str]:
 
 
 def _corrections(words: Iterable[str], chosen) -> dict[str, list[str]]:
-    """For each word of TYPO_MIN_LENGTH+ letters that no listing holds, the held words one edit away,
-    most common first."""
+    """For each word of TYPO_MIN_LENGTH+ letters that no listing holds, nor its English stem, the
+    held words one edit away, most common first.
+
+    The vocabulary holds the stems of English words too ("coffe" of "coffee"); a correction that
+    is only another correction's stem is left out, so "cofee" offers "coffee", not "coffe"."""
     candidates = {w for w in words if TYPO_MIN_LENGTH <= len(w) <= TYPO_MAX_LENGTH}
     if not candidates:
         return {}
-    unknown = candidates - set(chosen.term_counts(candidates))
+    held = chosen.term_counts(candidates | set(_stems(candidates)))
+    unknown = {word for word in candidates if word not in held and stem(word) not in held}
     edits = {word: _edits(word) for word in unknown}
     counts = chosen.term_counts(set().union(*edits.values())) if edits else {}
-    return {
-        word: sorted((e for e in variants if e in counts), key=lambda e: (-counts[e], e))[:MAX_CORRECTIONS]
-        for word, variants in edits.items()
-    }
+    corrections = {}
+    for word, variants in edits.items():
+        found = {e for e in variants if e in counts}
+        words_themselves = found - {stem(e) for e in found if stem(e) != e}
+        corrections[word] = sorted(words_themselves, key=lambda e: (-counts[e], e))[:MAX_CORRECTIONS]
+    return corrections
 
 
 def _with_corrections(terms: tuple[Term, ...], chosen) -> tuple[Term, ...]:

@@ -324,17 +324,30 @@ class DatabaseEngine:
         else:
             source, score = "catalog_searchentry e", "0.0"
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params)  # noqa: S608 - fragments are ours
-            total = cursor.fetchone()[0]
-            if query.offset >= total:
-                return [], total
             cursor.execute(
-                f"SELECT e.kind, e.key, e.title, {score} AS score FROM {source} WHERE {where} "  # noqa: S608
+                f"SELECT e.kind, e.key, e.title, {score} AS score, e.url, e.province_code FROM {source} WHERE {where} "  # noqa: S608
                 "ORDER BY score DESC, e.published_at DESC, e.key DESC LIMIT %s OFFSET %s",
                 [*params, query.page_size, query.offset],
             )
             rows = cursor.fetchall()
-        hits = [EntryHit(kind=row[0], key=row[1], title=row[2], score=float(row[3] or 0.0)) for row in rows]
+            # A page that is not full is the last: its total needs no count (the usual case
+            # for the board's 500 best); nor does a query that asks for none.
+            if not query.count or (len(rows) < query.page_size and (rows or not query.offset)):
+                total = query.offset + len(rows)
+            else:
+                cursor.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params)  # noqa: S608 - fragments are ours
+                total = cursor.fetchone()[0]
+        hits = [
+            EntryHit(
+                kind=row[0],
+                key=row[1],
+                title=row[2],
+                score=float(row[3] or 0.0),
+                url=row[4],
+                province_code=row[5],
+            )
+            for row in rows
+        ]
         return hits, total
 
     def index_entries(self, kind: str, entries: list[SearchEntry], removed_keys: Iterable[int]) -> None:

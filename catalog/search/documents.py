@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from catalog import selectors
 from catalog.models import Category, CooperativePage, OcopCertificate, SearchDocument
 
-from .query import index_text
+from .query import english_stems, index_text, without_phrase
 
 BATCH_SIZE = 1000
 _TAG = re.compile(r"<[^>]*>")
@@ -131,24 +131,33 @@ def _ocop_certificates(product_ids: list[int], *, today: datetime.date) -> dict[
 
 
 def _document(product: dict, *, cooperative: _Cooperative, category: Category, certificate) -> SearchDocument:
+    """The listing's words: its names and descriptions, SKU, category and province, and the
+    stems of its English words (catalog/search/english.py). Not its cooperative's name, which
+    would make every product of "HTX Mật ong …" a match for "mật ong": a cooperative is found
+    as itself (catalog/search/cooperatives.py), and a description that repeats the name loses it
+    here too."""
     group = category.parent or category
     stock = product["inventory__stock"]
     description = _plain(product["description"])
-    name = f"{product['title']} {product['name_en']}"
+    description_en = without_phrase(_plain(product["description_en"]), cooperative.name)
+    english_body = " ".join(
+        [category.name_en, *([group.name_en] if group != category else []), description_en]
+    )
     body = " ".join(
         [
             product["sku"],
-            cooperative.name,
             category.name,
             category.name_en,
             *([group.name, group.name_en] if group != category else []),
             cooperative.province_name,
-            description,
-            _plain(product["description_en"]),
+            without_phrase(description, cooperative.name),
+            description_en,
         ]
     )
-    name_folded, name_marked = index_text(name)
+    name_folded, name_marked = index_text(f"{product['title']} {product['name_en']}")
     body_folded, body_marked = index_text(body)
+    name_folded = _joined(name_folded, english_stems(product["name_en"]))
+    body_folded = _joined(body_folded, english_stems(english_body))
     return SearchDocument(
         product_id=product["pk"],
         sku=product["sku"],
@@ -176,6 +185,10 @@ def _document(product: dict, *, cooperative: _Cooperative, category: Category, c
         body_folded=body_folded,
         body_marked=body_marked,
     )
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
 def _plain(rich_text: str) -> str:

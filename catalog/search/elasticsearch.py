@@ -50,6 +50,7 @@ from .query import (
     SearchQuery,
     Suggestion,
     Term,
+    english_stems,
     folded_text,
 )
 
@@ -70,6 +71,8 @@ _ERRORS = (ApiError, TransportError, BulkIndexError)
 # The listings' name fields; an entry has only its title, mapped as `name`.
 NAMES = ("name", "name_en")
 ENTRY_NAMES = ("name",)
+# Where a listing's words are matched: its names, the stems of its English name, and the body.
+WORD_NAMES = (*NAMES, "name_stems")
 
 
 def _folding_char_filter() -> dict:
@@ -156,6 +159,9 @@ def index_body(synonym_rules: list[str]) -> dict:
                     "analyzer": "catalog_folded",
                     "fields": {"marked": {"type": "text", "analyzer": "catalog_marked"}},
                 },
+                # The stems of the English name's words (catalog/search/english.py), weighed as a
+                # name; the body's stems are among its words, as in the database engine.
+                "name_stems": {"type": "text", "analyzer": "catalog_folded"},
                 "name_length": {"type": "integer"},
                 # SKU, cooperative, category, province and descriptions: the folded words, and apart
                 # the words with marks, as the database engine indexes them.
@@ -202,6 +208,7 @@ def source(document: SearchDocument) -> dict:
         "sku": document.sku,
         "name": name,
         "name_en": document.name_en,
+        "name_stems": english_stems(document.name_en),
         "name_length": len(name),
         "body": document.body_folded,
         "body_marked": document.body_marked,
@@ -250,6 +257,7 @@ def entries_index_body(synonym_rules: list[str]) -> dict:
                 "quantity": {"type": "long"},
                 "valid_until": {"type": "date", "format": "strict_date"},
                 "published_at": {"type": "date"},
+                "url": {"type": "keyword", "index": False, "doc_values": False},
             },
         },
     }
@@ -269,6 +277,7 @@ def entry_source(entry: SearchEntry) -> dict:
         "quantity": entry.quantity,
         "valid_until": _date(entry.valid_until),
         "published_at": entry.published_at.isoformat() if entry.published_at else None,
+        "url": entry.url,
     }
 
 
@@ -349,7 +358,7 @@ def _word_query(
     }
 
 
-def _term_query(term: Term, names: tuple[str, ...] = NAMES, fuzzy: bool = True) -> dict:
+def _term_query(term: Term, names: tuple[str, ...] = WORD_NAMES, fuzzy: bool = True) -> dict:
     """A term matches when every word of one of its phrases (itself, a synonym, a correction) does."""
     phrases = []
     for phrase in term.phrases:
@@ -370,8 +379,12 @@ def _term_query(term: Term, names: tuple[str, ...] = NAMES, fuzzy: bool = True) 
 def _text_query(
     terms: tuple[Term, ...], names: tuple[str, ...] = NAMES, *, fuzzy: bool = True
 ) -> tuple[list[dict], list[dict]]:
-    """(must, should): every term must match; marked words as typed and adjacent words score more."""
-    must = [_term_query(term, names, fuzzy) for term in terms]
+    """(must, should): every term must match; marked words as typed and adjacent words score more.
+
+    A listing's words are also matched in the stems of its English name (a term typed without
+    marks carries its stem among its phrases, catalog/search/query.py: with_stems)."""
+    word_names = WORD_NAMES if names == NAMES else names
+    must = [_term_query(term, word_names, fuzzy) for term in terms]
     should = []
     marked = [word for term in terms if not term.prefix for word in term.marked]
     if marked:
@@ -541,8 +554,8 @@ def entry_search_body(query: EntryQuery, today: datetime.date) -> dict:
         "from": query.offset,
         "size": query.page_size,
         "sort": [{"_score": {"order": "desc"}}, newest, {"key": {"order": "desc"}}],
-        "track_total_hits": True,
-        "_source": ["kind", "key", "name"],
+        "track_total_hits": query.count,
+        "_source": ["kind", "key", "name", "url", "province_code"],
     }
 
 
@@ -727,10 +740,14 @@ class ElasticsearchEngine:
                 key=found["_source"]["key"],
                 title=found["_source"]["name"],
                 score=float(found.get("_score") or 0.0),
+                url=found["_source"].get("url") or "",
+                province_code=found["_source"].get("province_code") or "",
             )
             for found in response["hits"]["hits"]
         ]
-        return hits, response["hits"]["total"]["value"]
+        # Without track_total_hits the answer has no total: the hits up to this page stand for it.
+        total = response["hits"].get("total", {}).get("value", query.offset + len(hits))
+        return hits, total
 
     def index_entries(self, kind: str, entries: list[SearchEntry], removed_keys: Iterable[int]) -> None:
         alias = self.entries_alias

@@ -58,6 +58,7 @@ def entry(
     quantity: int | None = None,
     valid_until: datetime.date | None = None,
     published_at: datetime.datetime | None = None,
+    url: str = "",
 ) -> SearchEntry:
     """An unsaved entry; the category's names (and its group's) join the words it is found by."""
     group = (category.parent or category) if category else None
@@ -78,6 +79,7 @@ def entry(
         quantity=quantity,
         valid_until=valid_until,
         published_at=published_at,
+        url=url[:500],
         name_folded=name_folded,
         name_marked=name_marked,
         body_folded=body_folded,

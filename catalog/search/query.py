@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 
 from catalog.text import fold
 
+from .english import stem
+
 MAX_TEXT_LENGTH = 200
 MAX_TERMS = 12
 MAX_PAGE_SIZE = 100
@@ -165,6 +167,17 @@ class Hit:
 
 
 @dataclass
+class CooperativeHit:
+    """A cooperative whose name the words match, shown beside the listings (never as one)."""
+
+    key: int
+    name: str
+    url: str
+    province_code: str
+    province_name: str
+
+
+@dataclass
 class SearchResult:
     hits: list[Hit]
     total: int
@@ -174,12 +187,17 @@ class SearchResult:
     suggestion: str | None
     engine: str
     took_ms: float
+    # Cooperatives whose names hold the words (first page only): their listings match only
+    # through their own words, so a cooperative is found here rather than through its products.
+    cooperatives: list[CooperativeHit] = field(default_factory=list)
 
 
 @dataclass
 class Suggestion:
     text: str
     url: str
+    # "product" (a listing) or "cooperative" (catalog/search/cooperatives.py).
+    kind: str = "product"
 
 
 @dataclass
@@ -195,6 +213,9 @@ class EntryQuery:
     quantity_min: int | None = None
     page: int = 1
     page_size: int = 20
+    # False when only the best few are wanted (the cooperatives a search names): the total is
+    # then not counted, and is only the hits up to this page.
+    count: bool = True
     province_code: str | None = field(default=None, init=False)
     terms: tuple[Term, ...] = field(default=(), init=False)
 
@@ -225,6 +246,8 @@ class EntryHit:
     key: int
     title: str
     score: float = 0.0
+    url: str = ""
+    province_code: str = ""
 
 
 @dataclass
@@ -367,3 +390,59 @@ def _word_forms(word: str) -> tuple[str, bool]:
 
 def folded_text(text: str) -> str:
     return index_text(text)[0]
+
+
+def english_stems(text: str) -> str:
+    """The stems of the words of English `text` that differ from the words themselves, for the
+    index: "Dried mangoes" → "dri mango". Matched by a query word's stem (`with_stems`)."""
+    stems: dict[str, None] = {}
+    for word in _WORD.findall(unicodedata.normalize("NFC", text or "").lower()):
+        for part in fold_word(word).split():
+            stemmed = stem(part)
+            if stemmed != part:
+                stems.setdefault(stemmed)
+    return " ".join(stems)
+
+
+def with_stems(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    """Each term typed without marks also matches its English stem ("honeys" → honey, "dried" →
+    dri), as an alternative phrase. A word typed with marks is Vietnamese and the word being typed
+    is unfinished: neither is stemmed. Vietnamese syllables typed without marks are their own
+    stems (catalog/search/english.py), so this adds nothing to them; and since only English fields
+    have stems in the index, a stem can only ever meet an English word's."""
+    stemmed_terms = []
+    for term in terms:
+        if term.marked or term.prefix:
+            stemmed_terms.append(term)
+            continue
+        phrases = list(term.phrases)
+        for phrase in term.phrases:
+            stemmed = tuple(stem(word) for word in phrase)
+            if stemmed not in phrases:
+                phrases.append(stemmed)
+        stemmed_terms.append(replace(term, alternatives=tuple(phrases[1:])))
+    return tuple(stemmed_terms)
+
+
+@lru_cache(maxsize=10_000)
+def _folded_words(phrase: str) -> tuple[str, ...]:
+    return tuple(folded_text(phrase).split())
+
+
+def without_phrase(text: str, phrase: str) -> str:
+    """The words of `text` (lowercased) without every run of them that folds to `phrase`:
+    ("Sản phẩm của HTX Mật ong Ba Vì", "HTX Mật ong Ba Vì") → "sản phẩm của", and the
+    unmarked "Made by HTX Mat ong Ba Vi" loses it too."""
+    words = _WORD.findall(unicodedata.normalize("NFC", text or "").lower())
+    target = _folded_words(phrase)
+    if not target:
+        return " ".join(words)
+    folded = [fold_word(word) for word in words]
+    kept, position = [], 0
+    while position < len(words):
+        if tuple(folded[position : position + len(target)]) == target:
+            position += len(target)
+        else:
+            kept.append(words[position])
+            position += 1
+    return " ".join(kept)

@@ -1,7 +1,9 @@
-"""Framework plumbing: tell the search index which listings changed (registered in CatalogConfig.ready).
+"""Framework plumbing: tell the search index which listings and cooperatives changed
+(registered in CatalogConfig.ready).
 
-Only which products to reindex is decided here; what a listing's document holds
-is decided by catalog.search.documents when the queued task runs.
+Only which products and cooperatives to reindex is decided here; what a listing's document
+holds is decided by catalog.search.documents, and a cooperative's entry by
+catalog.search.cooperatives, when the queued task runs.
 """
 
 from django.db.models import Q
@@ -17,7 +19,7 @@ from catalog.models import (
     SearchEntry,
 )
 
-from . import queue_entries, queue_products
+from . import cooperatives, queue_entries, queue_products
 
 
 def _products_under(page) -> list[int]:
@@ -31,6 +33,13 @@ def page_changed(sender, instance, **kwargs):
         queue_products([page.pk])
     elif isinstance(page, CooperativePage):
         queue_products(_products_under(page))
+        queue_entries(cooperatives.KIND, [page.pk])
+
+
+def cooperative_changed(sender, instance, **kwargs):
+    """A cooperative was saved (renamed, verified, moved to another province) or deleted: its
+    entry follows; its products follow their own signals or its publishing."""
+    queue_entries(cooperatives.KIND, [instance.pk])
 
 
 def product_deleted(sender, instance, **kwargs):
@@ -61,6 +70,10 @@ def connect() -> None:
             signal.connect(page_changed, sender=model, dispatch_uid=f"search-{name}-{model.__name__}")
     post_page_move.connect(page_changed, dispatch_uid="search-page-moved")
     post_delete.connect(product_deleted, sender=ProductPage, dispatch_uid="search-product-deleted")
+    post_save.connect(cooperative_changed, sender=CooperativePage, dispatch_uid="search-cooperative-saved")
+    post_delete.connect(
+        cooperative_changed, sender=CooperativePage, dispatch_uid="search-cooperative-deleted"
+    )
     # Saves only: these rows are deleted with their product (handled above), by bulk imports (which
     # queue their products themselves) or from the page editor (whose publish is handled above);
     # a delete receiver would also cost bulk deletes their fast path.

@@ -1,6 +1,6 @@
 // Autocomplete for the search box in the header (the ARIA 1.2 combobox pattern with a listbox).
 // Without this script the box is a plain GET form to the search page; with it, names of
-// listings appear as the buyer types, reachable with the arrow keys, Enter and Escape.
+// listings (and of cooperatives, marked as such) appear as the buyer types, reachable with the arrow keys, Enter and Escape.
 (function () {
   "use strict";
 
@@ -63,6 +63,13 @@
         var href = inPageLanguage(suggestion.url);
         option.setAttribute("data-url", href);
         option.textContent = suggestion.text;
+        if (suggestion.kind === "cooperative") {
+          // A cooperative, not a listing: say so after its name (the label is the page's language).
+          var kind = document.createElement("span");
+          kind.className = "site-search__kind";
+          kind.textContent = " · " + (listbox.getAttribute("data-cooperative-label") || "");
+          option.appendChild(kind);
+        }
         // mousedown, not click: a click would blur the input and close the list first.
         option.addEventListener("mousedown", function (event) {
           event.preventDefault();

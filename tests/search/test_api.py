@@ -77,7 +77,7 @@ def skus(response) -> list[str]:
 def test_a_search_answers_in_the_documented_shape(client, catalogue):
     body = get(client, q="nuoc mam", province="91").json()
 
-    assert set(body) == {"total", "page", "engine", "took_ms", "hits", "facets", "suggestion"}
+    assert set(body) == {"total", "page", "engine", "took_ms", "hits", "facets", "suggestion", "cooperatives"}
     assert body["total"] == 1
     assert body["page"] == 1
     assert body["engine"] == "database"
@@ -105,6 +105,29 @@ def test_a_search_answers_in_the_documented_shape(client, catalogue):
     assert provinces == {"91": 1, "08": 1}
     assert all(set(f) == {"value", "label", "count"} for f in body["facets"]["category"])
     assert {"value": "4", "label": "4★", "count": 1} in body["facets"]["ocop_stars"]
+    # The cooperative whose name holds the words, in the province asked for, beside the listings.
+    [cooperative] = body["cooperatives"]
+    assert cooperative == {
+        "name": "HTX Nước mắm Phú Quốc",
+        "url": cooperative["url"],
+        "province": {"code": "91", "name": "An Giang"},
+    }
+    assert cooperative["url"].startswith("http://testserver/")
+    assert hit["url"].startswith(cooperative["url"])
+
+
+def test_a_product_is_not_found_through_its_cooperatives_name(client, catalogue):
+    # "Đồng Văn" is only in the name of the cooperative that sells the honey.
+    body = get(client, q="dong van").json()
+
+    assert body["hits"] == []
+    assert [c["name"] for c in body["cooperatives"]] == ["HTX Nông sản Đồng Văn"]
+
+
+def test_cooperatives_are_listed_on_the_first_page_only(client, catalogue):
+    assert get(client, q="nuoc mam", page_size="1").json()["cooperatives"]
+    assert get(client, q="nuoc mam", page_size="1", page="2").json()["cooperatives"] == []
+    assert get(client).json()["cooperatives"] == []
 
 
 def test_without_text_the_filtered_catalogue_is_browsed(client, catalogue):
@@ -256,8 +279,13 @@ def test_suggestions_complete_the_last_word(client, catalogue):
 
     assert response.status_code == 200
     suggestions = response.json()["suggestions"]
-    assert {s["text"] for s in suggestions} == {"Nước mắm Phú Quốc", "Nước mắm cá suối"}
-    assert all(set(s) == {"text", "url"} for s in suggestions)
+    # The listings first, then the cooperative whose name starts the same way.
+    assert {s["text"] for s in suggestions[:2]} == {"Nước mắm Phú Quốc", "Nước mắm cá suối"}
+    assert {s["kind"] for s in suggestions[:2]} == {"product"}
+    assert suggestions[2:] == [
+        {"text": "HTX Nước mắm Phú Quốc", "url": suggestions[2]["url"], "kind": "cooperative"}
+    ]
+    assert all(set(s) == {"text", "url", "kind"} for s in suggestions)
     assert all(s["url"].startswith("http://testserver/") for s in suggestions)
 
 
@@ -272,3 +300,22 @@ def test_bad_suggestion_input_is_a_400(client, catalogue, text):
 
     assert response.status_code == 400
     assert response.json()["detail"]
+
+
+def test_cooperative_suggestions_cost_one_query(client, catalogue, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(text: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert get(client, SUGGEST, q=text).status_code == 200
+        return len(captured)
+
+    get(client, SUGGEST, q="ht")  # the first request loads the site's root paths
+    # "htx" starts the names of two cooperatives, "to hop" the third's.
+    with_cooperatives = queries("htx")
+    assert [s["kind"] for s in get(client, SUGGEST, q="htx").json()["suggestions"]] == ["cooperative"] * 2
+    monkeypatch.setattr(search, "_cooperatives", lambda *args, **kwargs: [])
+    without = queries("htx")
+
+    assert with_cooperatives - without == 1

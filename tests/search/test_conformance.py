@@ -41,7 +41,8 @@ pytestmark = pytest.mark.django_db
 def _build_catalogue() -> dict:
     """Eleven published listings in four provinces, plus some that must never be found."""
     an_giang = factories.cooperative(name="HTX Nước mắm Phú Quốc", province="Kiên Giang")
-    ha_giang = factories.cooperative(name="HTX Nông sản Đồng Văn", province="Hà Giang", kind="lhhtx")
+    # A honey cooperative that sells oranges too: "mật ong" must find its honey, not its orange.
+    ha_giang = factories.cooperative(name="HTX Mật ong Đồng Văn", province="Hà Giang", kind="lhhtx")
     ha_noi = factories.cooperative(name="Tổ hợp tác Bát Tràng", province="01", kind="tht")
     dak_lak = factories.cooperative(name="HTX Cà phê Buôn Ma Thuột", province="66")
     unverified = factories.cooperative(name="HTX Chưa xác minh", province="91", verified=False)
@@ -99,6 +100,9 @@ def _build_catalogue() -> dict:
         category="food-fruit",
         price_vnd=60_000,
         ocop=factories.ocop(stars=3, expires_on=TODAY + DAY),
+        # Descriptions that repeat the cooperative's name, with and without marks.
+        description="<p>Cam sành vỏ mỏng.</p><p>Sản phẩm của HTX Mật ong Đồng Văn, Hà Giang.</p>",
+        description_en="<p>Thin-skinned oranges. Made by HTX Mat ong Dong Van.</p>",
     )
     add(
         "dragon_fruit",
@@ -257,6 +261,90 @@ def test_synonyms_added_in_the_admin_apply_at_once(catalogue):
     SearchSynonym.objects.create(terms="homestay, nhà nghỉ")
 
     assert skus(find("nhà nghỉ")) == [sku(catalogue, "homestay")]
+
+
+def test_an_english_word_matches_its_plural_and_inflections(catalogue):
+    # "Dong Van mint honey", "Dried rice bran", "Dried longan", "Roasted Robusta beans", "King orange".
+    assert skus(find("honeys"))[0] == sku(catalogue, "honey")
+    for text in ("dry", "drying", "dried", "dries"):
+        assert set(skus(find(text))) == {sku(catalogue, "bran"), sku(catalogue, "longan")}, text
+    assert skus(find("roasting bean")) == [sku(catalogue, "coffee")]
+    assert skus(find("oranges"))[0] == sku(catalogue, "orange")
+    assert skus(find("red dragon fruits")) == [sku(catalogue, "dragon_fruit")]
+
+
+def test_an_english_plural_joins_its_synonyms(catalogue):
+    # "mật ong, honey" is a shipped synonym: "honeys" finds what "mật ong" finds.
+    assert skus(find("honeys")) == skus(find("mật ong")) == [sku(catalogue, "honey")]
+
+
+def test_an_inflected_word_is_no_typing_error_and_a_correction_is_never_a_bare_stem(catalogue):
+    # "drying" is in no listing, but its stem is: nothing to correct.
+    assert find("drying").suggestion is None
+    # "cofee" is one edit from "coffee" and from its stem "coffe": the word is offered.
+    result = find("cofee")
+    assert result.suggestion == "coffee"
+    assert {sku(catalogue, "coffee"), sku(catalogue, "tea")} == set(skus(result))
+
+
+def test_vietnamese_words_match_as_they_are(catalogue):
+    # Only English words are stemmed (tests/search/test_english.py checks every syllable of the
+    # country's place names): "sấy" (dried) and "mắm" find what they name, and nothing more.
+    assert (
+        set(skus(find("sấy"))) == set(skus(find("say"))) == {sku(catalogue, "bran"), sku(catalogue, "longan")}
+    )
+    assert set(skus(find("mắm"))) == {sku(catalogue, "fish_sauce"), sku(catalogue, "first_press")}
+
+
+# --- cooperatives ---------------------------------------------------------------------------------
+
+
+def cooperative_names(result: SearchResult) -> list[str]:
+    return [c.name for c in result.cooperatives]
+
+
+def test_a_product_does_not_match_through_its_cooperatives_name(catalogue):
+    # The honey cooperative's orange, tea and homestay hold "mật ong" only in its name (and the
+    # orange's descriptions repeat it): they are not found; the cooperative is offered instead.
+    for text in ("mật ong", "mat ong", "mat ong dong van"):
+        result = find(text)
+        assert skus(result) == [sku(catalogue, "honey")], text
+        assert cooperative_names(result) == ["HTX Mật ong Đồng Văn"], text
+    result = find("htx")
+    assert result.total == 0
+    assert result.cooperatives
+    assert all(name.startswith("HTX") for name in cooperative_names(result))
+
+
+def test_a_cooperative_is_found_by_its_name_with_or_without_marks(catalogue):
+    for text in ("Bát Tràng", "bat trang", "to hop tac bat trang"):
+        result = find(text)
+        assert cooperative_names(result) == ["Tổ hợp tác Bát Tràng"], text
+        assert result.total == 0, text
+    [cooperative] = find("buon ma thuot").cooperatives
+    assert cooperative.url.endswith("/")
+    assert (cooperative.province_code, cooperative.province_name) == ("66", "Đắk Lắk")
+
+
+def test_the_cooperatives_follow_the_province_filter_and_the_public_rules(catalogue):
+    assert cooperative_names(find("nuoc mam", province="91")) == ["HTX Nước mắm Phú Quốc"]
+    assert cooperative_names(find("nuoc mam", province="01")) == []
+    # An unverified cooperative is never offered, nor its listings found.
+    assert find("chua xac minh").cooperatives == []
+    assert find("").cooperatives == []
+
+
+def test_a_cooperatives_name_is_suggested_after_the_listings(catalogue):
+    suggestions = search.suggest("mật o", limit=5)
+
+    assert [(s.text, s.kind) for s in suggestions] == [
+        ("Mật ong bạc hà Đồng Văn", "product"),
+        ("HTX Mật ong Đồng Văn", "cooperative"),
+    ]
+    assert suggestions[1].url
+    assert [(s.text, s.kind) for s in search.suggest("bat tr", limit=5)] == [
+        ("Tổ hợp tác Bát Tràng", "cooperative")
+    ]
 
 
 # --- only what the public sees ----------------------------------------------------------------------
@@ -418,8 +506,10 @@ def test_pages_do_not_overlap(catalogue):
 def test_autocomplete_on_the_last_word_typed(catalogue, text):
     suggestions = search.suggest(text, limit=5)
     assert suggestions
-    assert all(s.text.startswith("Nước mắm") for s in suggestions)
+    assert all(s.text.startswith("Nước mắm") for s in suggestions if s.kind == "product")
+    assert [s.text for s in suggestions if s.kind == "cooperative"] == ["HTX Nước mắm Phú Quốc"]
     assert suggestions[0].url
+    assert suggestions[0].kind == "product"
 
 
 def test_autocomplete_of_nothing_suggests_nothing(catalogue):

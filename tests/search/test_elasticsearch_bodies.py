@@ -25,7 +25,7 @@ from catalog.search.elasticsearch import (
     suggest_body,
     synonym_rules,
 )
-from catalog.search.query import Term, text_terms
+from catalog.search.query import Term, text_terms, with_stems
 
 GOLDEN = Path(__file__).parent / "fixtures" / "elasticsearch"
 TODAY = datetime.date(2026, 11, 23)
@@ -90,6 +90,8 @@ QUERIES = {
     # No text: browse, sorted by valid stars.
     "search_browse_stars.json": lambda: cleaned(sort="stars", kind="htx", certification="vietgap", page=2),
     "search_price_asc.json": lambda: cleaned(text="honey", sort="price_asc", facets=("province",)),
+    # English words match their stems too, in the stems of the English name (and the body).
+    "search_english_stems.json": lambda: cleaned(terms=with_stems(text_terms("dried mangoes"))),
     # The service has joined a synonym and corrected a typo before the engine sees the terms.
     "search_synonym_and_typo.json": lambda: cleaned(
         text="ca phe rangg",
@@ -150,7 +152,22 @@ ENTRY_QUERIES = {
     "entries_search_plain.json": lambda: EntryQuery(kind="rfq", text="ca phe", page=2, page_size=50).clean(),
     # No text: only the filters, newest first.
     "entries_search_browse.json": lambda: EntryQuery(kind="rfq", page_size=500).clean(),
+    # The cooperatives a search's words name (catalog/search/cooperatives.py): the listings' terms,
+    # their English stems among the phrases, in the province searched, the best three.
+    "entries_search_cooperatives.json": lambda: _cooperatives_query(
+        with_stems(text_terms("mật ong dried")), province_code="08"
+    ),
+    # The cooperatives suggested as the name is typed: the last word as a prefix.
+    "entries_suggest_cooperatives.json": lambda: _cooperatives_query(
+        text_terms("htx mat o", prefix_last=True)
+    ),
 }
+
+
+def _cooperatives_query(terms: tuple[Term, ...], province_code: str | None = None) -> EntryQuery:
+    query = EntryQuery(kind="cooperative", page_size=3, count=False).clean()
+    query.terms, query.province_code = terms, province_code
+    return query
 
 
 @pytest.mark.parametrize("name", ENTRY_QUERIES)

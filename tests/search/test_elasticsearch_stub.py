@@ -55,6 +55,10 @@ class StubCluster:
             if self.search_status != 200:
                 return self.search_status, _error("unavailable_shards_exception", self.search_status)
             if route == f"/{ENTRIES}/_search":
+                if {"term": {"kind": "cooperative"}} in parsed["query"]["bool"]["filter"]:
+                    return self._entries_of_kind(
+                        "cooperative", size=parsed["size"], total=parsed["track_total_hits"]
+                    )
                 answer = "entries.json"
             else:
                 answer = "search.json" if "aggs" in parsed else "suggest.json"
@@ -92,6 +96,34 @@ class StubCluster:
                     self.indices.pop(name, None)
                 return 200, {"acknowledged": True}
         return 400, _error("stub_does_not_know_this_request", 400)
+
+    def _entries_of_kind(self, kind: str, *, size: int, total: bool) -> tuple[int, dict]:
+        """The entries of `kind` the entries' index holds, as hits (the stub matches no text);
+        without `total` (track_total_hits false), the answer has none, as Elasticsearch's."""
+        index = self.resolve(ENTRIES)
+        if index not in self.indices:
+            return 404, _error("index_not_found_exception", 404)
+        found = [doc for doc in self.indices[index].values() if doc["kind"] == kind][:size]
+        hits = [
+            {
+                "_index": index,
+                "_id": f"{kind}-{doc['key']}",
+                "_score": 1.0,
+                "_source": doc,
+                "sort": [1.0, None, doc["key"]],
+            }
+            for doc in found
+        ]
+        return 200, {
+            "took": 1,
+            "timed_out": False,
+            "_shards": {**_shards(), "skipped": 0},
+            "hits": {
+                **({"total": {"value": len(found), "relation": "eq"}} if total else {}),
+                "max_score": 1.0,
+                "hits": hits,
+            },
+        }
 
     def _bulk(self, lines: list[dict], *, require_alias: bool) -> dict:
         items = []
@@ -196,8 +228,13 @@ def cluster(settings):
     server.server_close()
 
 
-def _searches(cluster: StubCluster) -> list[tuple[str, str, object]]:
-    return [r for r in cluster.requests if r[1].split("?")[0].endswith("/_search")]
+def _searches(cluster: StubCluster, index: str | None = None) -> list[tuple[str, str, object]]:
+    """The searches sent, of one index (alias) when `index` is given."""
+    return [
+        r
+        for r in cluster.requests
+        if r[1].split("?")[0].endswith("/_search") and index in (None, r[1].split("/")[1])
+    ]
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -224,7 +261,7 @@ def test_search_parses_hits_total_and_facets(cluster):
 def test_search_goes_through_the_alias_with_facet_filters_in_post_filter(cluster):
     search.search(SearchQuery(text="nuoc mam", province="91"))
 
-    ((method, path, body),) = _searches(cluster)
+    ((method, path, body),) = _searches(cluster, ALIAS)
     assert (method, path.split("?")[0]) == ("POST", f"/{ALIAS}/_search")
     assert body["post_filter"] == {"term": {"province_code": "91"}}
     assert set(body["aggs"]) == {"category", "province", "ocop_stars"}
@@ -236,7 +273,7 @@ def test_suggest_parses_names_once_each(cluster):
 
     assert [s.text for s in suggestions] == ["Nước mắm cốt nhĩ", "Nước mắm Phú Quốc 40 độ đạm"]
     assert suggestions[0].url == "/htx/htx-nuoc-mam-phu-quoc/nuoc-mam-cot-nhi/"
-    ((_method, _path, body),) = _searches(cluster)
+    ((_method, _path, body),) = _searches(cluster, ALIAS)
     assert body["size"] == 20
 
 
@@ -261,7 +298,8 @@ def test_rebuild_fills_a_new_index_and_swaps_the_alias_atomically(
 
     counts = search.rebuild()
 
-    assert counts == {"published": 2, "indexed": 2, "entries": 0}
+    # The entry is the cooperative's (catalog/search/cooperatives.py).
+    assert counts == {"published": 2, "indexed": 2, "entries": 1}
     new = cluster.aliases[ALIAS]
     assert new.startswith(f"{ALIAS}-v")
     assert new != "catalog-products-v1"
@@ -441,6 +479,7 @@ def test_rebuild_fills_and_swaps_the_entries_alias_too(cluster, django_capture_o
             "quantity": 2,
             "valid_until": coffee.deadline.isoformat(),
             "published_at": coffee.created_at.isoformat(),
+            "url": "",
         }
     }
     created = next(
@@ -464,3 +503,79 @@ def test_an_rfq_posted_then_cancelled_is_written_and_deleted_through_the_entries
     assert documents == {}
     bulk = [path for method, path, body in cluster.requests if path.startswith("/_bulk")]
     assert all("require_alias=true" in path for path in bulk)
+
+
+# --- cooperatives (entries of kind "cooperative") ------------------------------------------------
+
+
+def test_cooperatives_are_indexed_and_found_through_the_entries_alias(
+    cluster, django_capture_on_commit_callbacks
+):
+    products = _catalogue(django_capture_on_commit_callbacks)
+    cooperative = products[0].cooperative
+    search.rebuild()
+
+    documents = cluster.indices[cluster.aliases[ENTRIES]]
+    assert documents[f"cooperative-{cooperative.pk}"] == {
+        "kind": "cooperative",
+        "key": cooperative.pk,
+        "name": "HTX Nước mắm Phú Quốc",
+        "body": "",
+        "body_marked": "",
+        "category": "",
+        "category_path": [],
+        "province_code": "91",
+        "quantity": None,
+        "valid_until": None,
+        "published_at": None,
+        "url": cooperative.get_url(),
+    }
+    # A listing's document no longer holds its cooperative's name.
+    listing = cluster.indices[cluster.aliases[ALIAS]][str(products[0].pk)]
+    assert "phu quoc" not in listing["body"]
+    assert "name_stems" in listing
+
+    result = search.search(SearchQuery(text="nuoc mam", province="91"))
+    suggestions = search.suggest("nuoc m", limit=5)
+
+    assert result.engine == "elasticsearch"
+    assert [(c.key, c.name, c.province_code) for c in result.cooperatives] == [
+        (cooperative.pk, "HTX Nước mắm Phú Quốc", "91")
+    ]
+    assert suggestions[-1].kind == "cooperative"
+    assert suggestions[-1].text == "HTX Nước mắm Phú Quốc"
+    first, second = _searches(cluster, ENTRIES)
+    for _method, _path, body in (first, second):
+        assert {"term": {"kind": "cooperative"}} in body["query"]["bool"]["filter"]
+        assert body["size"] == 3
+        assert body["track_total_hits"] is False
+    assert {"term": {"province_code": "91"}} in first[2]["query"]["bool"]["filter"]
+    assert second[2]["query"]["bool"]["must"][-1]["multi_match"]["type"] == "phrase_prefix"
+
+
+def test_a_renamed_cooperative_is_written_through_the_entries_alias(
+    cluster, django_capture_on_commit_callbacks
+):
+    search.rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        cooperative = factories.cooperative(name="HTX Mật ong Ba Vì")
+    documents = cluster.indices[cluster.aliases[ENTRIES]]
+    assert documents[f"cooperative-{cooperative.pk}"]["name"] == "HTX Mật ong Ba Vì"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cooperative.unpublish()
+
+    assert f"cooperative-{cooperative.pk}" not in documents
+
+
+def test_the_cooperatives_fall_back_to_the_database_when_the_entries_alias_is_missing(
+    cluster, django_capture_on_commit_callbacks, caplog
+):
+    # No rebuild: no entries alias on the cluster; the database engine has the cooperative.
+    with caplog.at_level(logging.ERROR, logger="catalog.search"):
+        products = _catalogue(django_capture_on_commit_callbacks)
+        result = search.search(SearchQuery(text="nuoc mam"))
+
+    assert [c.name for c in result.cooperatives] == ["HTX Nước mắm Phú Quốc"]
+    assert products[0].cooperative.pk == result.cooperatives[0].key
+    assert any("answering from the database" in record.getMessage() for record in caplog.records)

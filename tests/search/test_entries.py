@@ -166,6 +166,29 @@ def test_pages_do_not_overlap(board):
     assert [hit.key for hit in first.hits + second.hits] == found()
 
 
+@pytest.mark.parametrize("page_size", [1, 2, 3, 4, 5, 500])
+def test_totals_are_exact_on_every_page_size_and_past_the_last_page(board, page_size):
+    for text, expected in (("", 4), ("ca phe", 2)):
+        pages = -(-expected // page_size)
+        for page in range(1, pages + 2):
+            result = search.search_entries(EntryQuery(kind="rfq", text=text, page=page, page_size=page_size))
+            assert result.total == expected, (text, page)
+            assert len(result.hits) == (
+                min(page_size, expected - (page - 1) * page_size) if page <= pages else 0
+            )
+
+
+def test_a_page_that_is_not_full_is_answered_by_one_query(board, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert search.search_entries(EntryQuery(kind="rfq", page_size=10)).total == 4
+    with django_assert_num_queries(2):
+        assert search.search_entries(EntryQuery(kind="rfq", page_size=2)).total == 4
+    # A query that needs no total is answered by one query, full page or not.
+    with django_assert_num_queries(1):
+        result = search.search_entries(EntryQuery(kind="rfq", page_size=2, count=False))
+    assert (len(result.hits), result.total) == (2, 2)
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from catalog import search, services
-from catalog.models import Category, CooperativePage, SearchDocument, SearchSynonym
+from catalog.models import Category, CooperativePage, SearchDocument, SearchEntry, SearchSynonym
 from catalog.search import SearchQuery, tasks
 from tests import factories
 
@@ -96,18 +96,73 @@ def test_a_cooperative_losing_its_verification_takes_its_listings_along(committe
     assert found("buoi") == [product.sku]
 
 
-def test_a_renamed_cooperative_is_searchable_by_its_new_name(committed):
+def cooperatives_found(text: str, **filters) -> list[str]:
+    return [c.name for c in search.search(SearchQuery(text=text, **filters)).cooperatives]
+
+
+def test_a_renamed_cooperative_is_found_by_its_new_name_and_its_products_by_theirs(committed):
     with committed():
         cooperative = factories.cooperative(name="HTX Phú Diễn")
         product = factories.product(cooperative=cooperative, name="Bưởi")
+    assert cooperatives_found("phu dien") == ["HTX Phú Diễn"]
     data = services.CooperativeData(
         tax_code=cooperative.tax_code, name="HTX Xuân Đỉnh", kind="htx", province=cooperative.province
     )
     with committed():
         services.cooperative_upsert(data=data)
 
-    assert found("xuan dinh") == [product.sku]
-    assert found("phu dien") == []
+    assert cooperatives_found("xuan dinh") == ["HTX Xuân Đỉnh"]
+    assert cooperatives_found("phu dien") == []
+    # The product is found by its own words, never by its cooperative's name, old or new.
+    assert found("xuan dinh") == []
+    assert found("buoi") == [product.sku]
+
+
+def test_a_cooperative_is_found_while_the_public_sees_it(committed):
+    with committed():
+        cooperative = factories.cooperative(name="HTX Mật ong Ba Vì")
+        factories.cooperative(name="HTX Mật ong chưa xác minh", verified=False)
+    assert cooperatives_found("mat ong") == ["HTX Mật ong Ba Vì"]
+
+    with committed():
+        cooperative.verification = CooperativePage.Verification.SUSPENDED
+        cooperative.save_revision().publish()
+    assert cooperatives_found("mat ong") == []
+
+    with committed():
+        cooperative.verification = CooperativePage.Verification.VERIFIED
+        cooperative.save_revision().publish()
+    assert cooperatives_found("mat ong") == ["HTX Mật ong Ba Vì"]
+
+    with committed():
+        cooperative.unpublish()
+    assert cooperatives_found("mat ong") == []
+    assert not SearchEntry.objects.filter(kind="cooperative", key=cooperative.pk).exists()
+
+
+def test_a_deleted_cooperative_leaves_the_index(committed):
+    with committed():
+        cooperative = factories.cooperative(name="HTX Mật ong Ba Vì")
+    assert SearchEntry.objects.filter(kind="cooperative", key=cooperative.pk).exists()
+
+    with committed():
+        cooperative.delete()
+
+    assert not SearchEntry.objects.filter(kind="cooperative", key=cooperative.pk).exists()
+    assert cooperatives_found("mat ong") == []
+
+
+def test_rebuild_indexes_the_cooperatives(committed):
+    with committed():
+        factories.cooperative(name="HTX Mật ong Ba Vì")
+        factories.cooperative(name="HTX Chè Tân Cương")
+    SearchEntry.objects.filter(kind="cooperative").delete()
+    assert cooperatives_found("mat ong") == []
+
+    counts = search.rebuild()
+
+    assert counts["entries"] == 2
+    assert cooperatives_found("mat ong") == ["HTX Mật ong Ba Vì"]
 
 
 def test_one_transaction_sends_one_task(committed, monkeypatch):
@@ -221,3 +276,26 @@ def test_a_match_too_broad_for_bm25_still_finds_the_same_and_puts_names_first(
     in_name, _in_body = broad_catalogue
     if sort == "relevance":
         assert broad.hits[0].sku == in_name.sku
+
+
+def test_a_cooperative_put_in_a_private_section_leaves_at_the_next_rebuild(committed):
+    from wagtail.models import PageViewRestriction
+
+    with committed():
+        cooperative = factories.cooperative(name="HTX Mật ong Ba Vì")
+        factories.cooperative(name="HTX Mật ong Lục Nam")
+    # A view restriction sends no signal: as for listings, the rebuild brings the index in line.
+    PageViewRestriction.objects.create(page=cooperative, restriction_type=PageViewRestriction.LOGIN)
+    search.rebuild()
+
+    assert not SearchEntry.objects.filter(kind="cooperative", key=cooperative.pk).exists()
+    assert cooperatives_found("mat ong") == ["HTX Mật ong Lục Nam"]
+
+
+def test_a_cooperatives_entry_holds_its_page_url_and_province(committed):
+    with committed():
+        cooperative = factories.cooperative(name="HTX Mật ong Ba Vì", province="01")
+
+    (found,) = search.search(SearchQuery(text="mat ong ba vi")).cooperatives
+    assert (found.key, found.url) == (cooperative.pk, cooperative.get_url())
+    assert (found.province_code, found.province_name) == ("01", "Hà Nội")

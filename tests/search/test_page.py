@@ -153,8 +153,10 @@ def test_search_operators_are_refused_with_a_link_to_the_plain_words(client, cat
     ("two", "twenty"),
     [
         ("?province=91", "?province=01"),
-        ("?q=htx&province=91", "?q=htx&province=01"),
-        ("/en/?q=htx&province=91", "/en/?q=htx&province=01"),
+        # "food" is a word of every listing here (its category); "htx" is in no listing's words,
+        # only in its cooperative's name, which finds the cooperative, not its products.
+        ("?q=food&province=91", "?q=food&province=01"),
+        ("/en/?q=food&province=91", "/en/?q=food&province=01"),
     ],
 )
 def test_the_page_costs_the_same_queries_for_2_hits_and_20(client, catalogue, two, twenty):
@@ -176,3 +178,46 @@ def test_every_page_has_the_search_box_in_its_header(client, catalogue, url, act
     assert 'name="q"' in header
     assert 'data-suggest-url="/api/v1/search/suggest"' in header
     assert "js/search-suggest.js" in page
+
+
+def test_a_cooperative_named_by_the_words_is_shown_in_its_own_box(client, catalogue):
+    page = html(client, PAGE, q="phu quoc")
+
+    box = page.split('<aside class="search-cooperatives"', 1)[1].split("</aside>", 1)[0]
+    # Headed "Hợp tác xã" once /work/po-pending's translation is compiled ("Cooperatives" until then).
+    assert '<h3 id="search-cooperatives-heading" class="search-cooperatives__heading">' in box
+    assert re.search(r'<a href="/[^"]+/">HTX Nước mắm Phú Quốc</a>', box)
+    assert "An Giang" in box
+    # Its listings are found by their own words: "Nước mắm Phú Quốc" is, the other one is not.
+    assert "1 sản phẩm" in page
+    assert "cốt nhĩ" not in page
+
+
+def test_the_cooperatives_box_in_english_links_to_the_english_page(client, catalogue):
+    page = html(client, PAGE_EN, q="lang vong")
+
+    box = page.split('<aside class="search-cooperatives"', 1)[1].split("</aside>", 1)[0]
+    assert ">Cooperatives</h3>" in box
+    assert re.search(r'<a href="/en/[^"]+/">HTX Cốm Làng Vòng</a>', box)
+    assert "0 products found" in page
+
+
+def test_no_box_when_no_cooperative_is_named(client, catalogue):
+    assert "search-cooperatives" not in html(client, PAGE, q="food")
+    assert "search-cooperatives" not in html(client, PAGE)
+
+
+def test_the_cooperatives_box_costs_one_query_and_the_same_for_one_or_two(client, catalogue, monkeypatch):
+    client.get(PAGE)  # the first request of a process loads the place caches and site settings
+    one, two = PAGE + "?q=htx+nuoc+mam", PAGE + "?q=htx"
+    assert html(client, one).count('<li><a href="/') >= 1
+    with_box = count_queries(client, one)
+    assert count_queries(client, two) == with_box
+    box = html(client, two).split('<aside class="search-cooperatives"', 1)[1].split("</aside>", 1)[0]
+    assert box.count("<li>") == 2
+
+    # The same page without looking for cooperatives at all.
+    monkeypatch.setattr(search, "_cooperatives", lambda *args, **kwargs: [])
+    without = count_queries(client, one)
+
+    assert with_box - without == 1
