@@ -7,7 +7,7 @@ service checks them (`SearchQuery.clean()`), and its SearchQueryError becomes a
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from . import search
@@ -60,7 +60,13 @@ class FacetsOut(Schema):
 
 
 class SearchOut(Schema):
-    total: int
+    total: int = Field(description="Listings found; at least this many when total_exact is false.")
+    total_exact: bool = Field(
+        description="False past the search's counting limit: the total is then a lower bound (10000 means 10,000+)."
+    )
+    facets_exact: bool = Field(
+        description="False past the counting limit: the facet counts are then estimates from a sample."
+    )
     page: int
     engine: str
     took_ms: float
@@ -156,6 +162,8 @@ def search_products(
         raise HttpError(400, str(error)) from error
     return {
         "total": result.total,
+        "total_exact": result.total_exact,
+        "facets_exact": result.facets_exact,
         "page": result.page,
         "engine": result.engine,
         "took_ms": result.took_ms,

@@ -236,6 +236,10 @@ PLATFORM_COMMISSION_PERCENT = env.str("PLATFORM_COMMISSION_PERCENT", default="0"
 # Catalogue search (catalog/search/): the engine that answers searches. The database engine
 # is always kept up to date, whichever answers.
 SEARCH_ENGINE = env.str("SEARCH_ENGINE", default="database")
+# Past this many matching listings the database engine stops counting: the total shows as
+# "10.000+" and the facet counts are estimated from a sample ("≈ 1.200"), as Elasticsearch's
+# track_total_hits does (docs/search.md).
+SEARCH_EXACT_COUNT_LIMIT = env.int("SEARCH_EXACT_COUNT_LIMIT", default=10_000)
 # The Elasticsearch 9 engine (SEARCH_ENGINE=elasticsearch): the cluster, the alias searches go
 # through (each rebuild makes a new <alias>-v<timestamp> index behind it), the request timeout in
 # seconds after which a search falls back to the database engine, and replicas per index.

@@ -8,15 +8,17 @@ digits only, and marked words, which are letters only (see query.Term).
 """
 
 import datetime
+import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
+from django.conf import settings
 from django.db import connections, models, transaction
 from django.utils import timezone
 
 from catalog.models import SearchDocument, SearchEntry, SearchTerm
 
-from .query import FACETS, EntryHit, EntryQuery, Hit, SearchQuery, Suggestion, Term
+from .query import FACETS, Counted, EntryHit, EntryQuery, Hit, SearchQuery, Suggestion, Term
 
 INSERT_BATCH = 1000
 MAX_TERM_LENGTH = 40
@@ -28,6 +30,16 @@ RANKED_MATCHES = 20_000
 # Past this many matching listings, the facet counts read the whole narrow index once
 # rather than look each listing up in it.
 SCAN_MATCHES = 5_000
+# The counting sample (see DatabaseEngine._counts): one listing in 2**SAMPLE_BITS, those whose id
+# times SAMPLE_MULTIPLIER (2**32 / the golden ratio) has its top SAMPLE_BITS bits (of 32) zero.
+# This Fibonacci hashing spreads consecutive ids evenly, so a cooperative's products, created
+# one after another, are sampled alike whatever their order. PostgreSQL indexes exactly this
+# expression in partial indexes (migration 0008), and SQLite computes it from the id in its
+# covering indexes; the same in Python: in_sample().
+SAMPLE_BITS = 6
+SAMPLE_BUCKETS = 2**SAMPLE_BITS
+SAMPLE_MULTIPLIER = 2654435761
+SAMPLE = f"((d.product_id * {SAMPLE_MULTIPLIER}) % 4294967296) / {2 ** (32 - SAMPLE_BITS)} = 0"
 
 
 class DatabaseEngine:
@@ -54,8 +66,8 @@ class DatabaseEngine:
 
     # --- reading --------------------------------------------------------------------------------
 
-    def search(self, query: SearchQuery) -> tuple[list[Hit], int, dict[str, dict[str, int]]]:
-        """The page of hits, the total and the facet counts (value → count) for a cleaned query."""
+    def search(self, query: SearchQuery) -> tuple[list[Hit], Counted]:
+        """The page of hits, and the total and facet counts (value → count), for a cleaned query."""
         day = timezone.localdate()
         today = self.connection.ops.adapt_datefield_value(day)
         # An ISO date we made, not input: written inline because it recurs in SELECT and ORDER BY.
@@ -65,9 +77,9 @@ class DatabaseEngine:
         )
         dialect = self.dialect
         matched = dialect.count_matches(self.connection, query.terms) if query.terms else None
-        total, facets = self._counts(query, today, day, matched)
-        if query.offset >= total:
-            return [], total, facets
+        counted = self._counts(query, today, day, matched)
+        if query.offset >= counted.total:
+            return [], counted
         where, params = self._where(query, today)
         if query.terms:
             ranked = matched is None or matched <= RANKED_MATCHES
@@ -122,51 +134,72 @@ class DatabaseEngine:
             )
             for row in rows
         ]
-        return hits, total, facets
+        return hits, counted
 
-    def _counts(
-        self, query: SearchQuery, today, day: datetime.date, matched: int | None
-    ) -> tuple[int, dict[str, dict[str, int]]]:
-        """The total and the facet counts, from one grouped query.
+    def _counts(self, query: SearchQuery, today, day: datetime.date, matched: int | None) -> Counted:
+        """The total and the facet counts: exact up to SEARCH_EXACT_COUNT_LIMIT listings,
+        estimated past it.
 
-        Rows are grouped by the raw facet columns, in the order of the covering index
-        catalog_search_facets, so a browse without text streams that index with no sort;
-        whether each facet's own filter holds is then decided here, per group, so a facet
-        can count under every other active filter: standard faceted navigation without
-        one query (and one text match) per facet.
+        One grouped query reads the listings that match the text and the filters that are
+        not facets, at most the limit and one more: rows are grouped by the raw facet columns,
+        and whether each facet's own filter holds is decided here, per group, so a facet can
+        count under every other active filter (standard faceted navigation, without one query
+        and one text match per facet). When that is all of them, every count is exact.
+
+        Past the limit, counting every match would read every one of them (on PostgreSQL,
+        each from the table). The facets are then counted in a fixed sample of the listings
+        (SAMPLE: one in SAMPLE_BUCKETS, which PostgreSQL reads through its own small indexes)
+        and scaled up, and the total is counted up to the limit: "10.000+".
 
         `matched` is how many listings the text matches, when the dialect counted them:
         past a few thousand, reading the whole narrow index beats looking each one up.
         """
+        limit = exact_count_limit()
         where, params = self._where(query, today, with_text=True, facet_filters=False)
-        documents = self.dialect.documents(joined=matched is not None and matched <= SCAN_MATCHES)
-        sql = (
-            "SELECT d.category_group, d.category, d.province_code, d.ocop_stars, d.ocop_issued_on, "  # noqa: S608 - fragments are ours
-            f"d.ocop_expires_on, COUNT(*) FROM {documents} WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6"
+        joined = matched is not None and matched <= SCAN_MATCHES
+        known_below = matched is not None and matched <= limit
+        rows = self._grouped(
+            self.dialect.documents(joined=joined), where, params, limit=None if known_below else limit
         )
+        if sum(row[-1] for row in rows) <= limit:
+            total, facets = _tally(query, day, rows)
+            return Counted(total=total, facets=facets)
+        sample = self._grouped(self.dialect.documents(), f"{SAMPLE} AND {where}", params)
+        _sampled, facets = _tally(query, day, sample, scale=SAMPLE_BUCKETS)
+        active = any(self._facet_filter(query, name, today)[1] for name in FACETS)
+        total = limit + 1 if not active else self._count_up_to(query, today, limit)
+        if total <= limit:
+            return Counted(total=total, facets=facets, facets_exact=False)
+        return Counted(total=limit, facets=facets, total_exact=False, facets_exact=False)
+
+    def _grouped(self, documents: str, where: str, params: list, *, limit: int | None = None) -> list[tuple]:
+        """(group, category, province, stars, issued, expires, count) of the matching listings,
+        grouped in the order of the covering index catalog_search_facets, so a browse without
+        text streams that index with no sort; with `limit`, of at most limit + 1 of them."""
+        columns = (
+            "d.category_group, d.category, d.province_code, d.ocop_stars, d.ocop_issued_on, d.ocop_expires_on"
+        )
+        if limit is None:
+            sql = f"SELECT {columns}, COUNT(*) FROM {documents} WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6"  # noqa: S608 - fragments are ours
+        else:
+            sql = (
+                f"SELECT d.*, COUNT(*) FROM (SELECT {columns} FROM {documents} WHERE {where} LIMIT %s) d "  # noqa: S608
+                "GROUP BY 1, 2, 3, 4, 5, 6"
+            )
+            params = [*params, limit + 1]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        total = 0
-        facets: dict[str, dict[str, int]] = {name: {} for name in query.facets}
-        for group, category, province, ocop_stars, issued_on, expires_on, count in rows:
-            valid_stars = ocop_stars if issued_on and expires_on and issued_on <= day <= expires_on else None
-            held_by = {
-                "category": not query.category or query.category in (category, group),
-                "province": not query.province_code or province == query.province_code,
-                "ocop_stars": query.stars_min is None
-                or (valid_stars is not None and valid_stars >= query.stars_min),
-            }
-            if all(held_by.values()):
-                total += count
-            values = {"category": (group, category), "province": (province,), "ocop_stars": (valid_stars,)}
-            for name in query.facets:
-                if all(h for other, h in held_by.items() if other != name):
-                    # dict.fromkeys: a product filed under a group itself counts once.
-                    for value in dict.fromkeys(values[name]):
-                        if value is not None:
-                            facets[name][str(value)] = facets[name].get(str(value), 0) + count
-        return total, facets
+            return cursor.fetchall()
+
+    def _count_up_to(self, query: SearchQuery, today, limit: int) -> int:
+        """How many listings match every filter, counted up to limit + 1."""
+        where, params = self._where(query, today, with_text=True)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {self.dialect.documents()} WHERE {where} LIMIT %s) d",  # noqa: S608
+                [*params, limit + 1],
+            )
+            return cursor.fetchone()[0]
 
     def _facet_filter(self, query: SearchQuery, name: str, today) -> tuple[str, list]:
         """The filter that belongs to a facet, or a condition always true when it is not active."""
@@ -260,18 +293,20 @@ class DatabaseEngine:
         """Empty the index and fill it from `documents`; readers see the old index until it commits."""
         written = 0
         vocabulary: Counter[str] = Counter()
+
         with transaction.atomic(using=self.using):
             self.dialect.before_rebuild(self.connection)
             with self.connection.cursor() as cursor:
                 cursor.execute("DELETE FROM catalog_searchdocument")
-            batch: list[SearchDocument] = []
-            for document in documents:
-                batch.append(document)
-                vocabulary.update(_words(document))
-                if len(batch) == INSERT_BATCH:
-                    written += self._write(batch, progress)
-                    batch = []
-            written += self._write(batch, progress)
+            # A batch at a time: the documents are read through the same connection.
+            documents = iter(documents)
+            while batch := list(itertools.islice(documents, INSERT_BATCH)):
+                for document in batch:
+                    vocabulary.update(_words(document))
+                self._insert(batch)
+                written += len(batch)
+                if progress:
+                    progress(len(batch))
             self.dialect.after_rebuild(self.connection)
             SearchTerm.objects.using(self.using).all().delete()
             SearchTerm.objects.using(self.using).bulk_create(
@@ -280,33 +315,21 @@ class DatabaseEngine:
             )
         return written
 
-    def _write(self, batch: list[SearchDocument], progress) -> int:
-        self._insert(batch)
-        if progress and batch:
-            progress(len(batch))
-        return len(batch)
-
-    def _insert(self, documents: list[SearchDocument]) -> None:
-        """INSERT with executemany: bulk_create's per-object work was half of a rebuild's time."""
-        if not documents:
-            return
+    def _insert(self, documents: Iterable[SearchDocument]) -> None:
+        """Write documents as plain rows: bulk_create's per-object work was half of a rebuild's time."""
         fields = SearchDocument._meta.concrete_fields
         connection = self.connection
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
         # Only dates need converting (SQLite stores them as text); the rest goes in as it is.
         dates = {f.attname for f in fields if isinstance(f, models.DateField)}
-        rows = [
+        rows = (
             [
                 f.get_db_prep_save(value, connection) if f.attname in dates else value
                 for f in fields
                 for value in (getattr(d, f.attname),)
             ]
             for d in documents
-        ]
-        sql = f"INSERT INTO catalog_searchdocument ({columns}) VALUES ({placeholders})"  # noqa: S608 - model metadata
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+        )
+        self.dialect.insert_rows(connection, "catalog_searchdocument", [f.column for f in fields], rows)
 
     # --- entries (catalog.search.entries) ----------------------------------------------------------
     # Entries are few (thousands, not the catalogue's hundreds of thousands), so they are always
@@ -373,6 +396,41 @@ def _entry_where(query: EntryQuery, today) -> tuple[str, list]:
         conditions.append("e.quantity >= %s")
         params.append(query.quantity_min)
     return " AND ".join(conditions), params
+
+
+def exact_count_limit() -> int:
+    """Past this many matching listings, totals are lower bounds and facet counts estimates."""
+    return settings.SEARCH_EXACT_COUNT_LIMIT
+
+
+def in_sample(product_id: int) -> bool:
+    """Whether a listing is in the counting sample: SAMPLE, computed here."""
+    return (product_id * SAMPLE_MULTIPLIER) % 2**32 >> (32 - SAMPLE_BITS) == 0
+
+
+def _tally(query: SearchQuery, day: datetime.date, rows: list[tuple], *, scale: int = 1):
+    """The total and the facet counts from grouped rows (see `_counts`), each count times `scale`."""
+    total = 0
+    facets: dict[str, dict[str, int]] = {name: {} for name in query.facets}
+    for group, category, province, ocop_stars, issued_on, expires_on, count in rows:
+        count *= scale
+        valid_stars = ocop_stars if issued_on and expires_on and issued_on <= day <= expires_on else None
+        held_by = {
+            "category": not query.category or query.category in (category, group),
+            "province": not query.province_code or province == query.province_code,
+            "ocop_stars": query.stars_min is None
+            or (valid_stars is not None and valid_stars >= query.stars_min),
+        }
+        if all(held_by.values()):
+            total += count
+        values = {"category": (group, category), "province": (province,), "ocop_stars": (valid_stars,)}
+        for name in query.facets:
+            if all(h for other, h in held_by.items() if other != name):
+                # dict.fromkeys: a product filed under a group itself counts once.
+                for value in dict.fromkeys(values[name]):
+                    if value is not None:
+                        facets[name][str(value)] = facets[name].get(str(value), 0) + count
+    return total, facets
 
 
 def _words(document: SearchDocument) -> set[str]:
@@ -456,6 +514,13 @@ class SqliteText:
         index = "catalog_search_by_product" if joined else "catalog_search_facets"
         return f"catalog_searchdocument d INDEXED BY {index}"
 
+    def insert_rows(self, connection, table: str, columns: list[str], rows: Iterator[list]) -> None:
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        placeholders = ", ".join(["%s"] * len(columns))
+        with connection.cursor() as cursor:
+            while batch := list(itertools.islice(rows, INSERT_BATCH)):
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", batch)  # noqa: S608 - model metadata
+
     def _matching(self) -> str:
         return f"rowid IN (SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s)"  # noqa: S608 - our table
 
@@ -512,6 +577,14 @@ class SqliteText:
             cursor.execute("INSERT INTO catalog_search_fts (catalog_search_fts) VALUES ('rebuild')")
             for statement in self.TRIGGERS.values():
                 cursor.execute(statement)
+
+
+# The GIN indexes of the document table (migrations 0004, 0005 and 0008).
+GIN_INDEXES = (
+    "catalog_searchdocument_vector",
+    "catalog_searchdocument_name_vector",
+    "catalog_search_sample_vector",
+)
 
 
 class PostgresText:
@@ -572,13 +645,25 @@ class PostgresText:
         )
         return sql, [query, *params, query]
 
+    def insert_rows(self, connection, table: str, columns: list[str], rows: Iterator[list]) -> None:
+        """COPY: several times faster than INSERT."""
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def before_rebuild(self, connection) -> None:
         """The tsvector column is computed as each row is written; a larger GIN pending list
         lets the index take the rows in bigger batches (this transaction only)."""
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+            # Merging the pending list into the index sorts it in this much memory.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
 
     def after_rebuild(self, connection) -> None:
-        """Fresh statistics, so the planner knows the new table."""
+        """The last pending entries merged (a search would otherwise read them one by one),
+        and fresh statistics, so the planner knows the new table."""
         with connection.cursor() as cursor:
+            for index in GIN_INDEXES:
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
             cursor.execute("ANALYZE catalog_searchdocument")

@@ -165,6 +165,22 @@ class Hit:
 
 
 @dataclass
+class Counted:
+    """What an engine counted for a query: the total and, per facet asked for, value → count
+    under every other active filter.
+
+    Past a threshold (settings.SEARCH_EXACT_COUNT_LIMIT) an engine may stop counting, as
+    Elasticsearch's track_total_hits does: the total is then a lower bound (`total_exact`
+    false: "10.000+") and the facet counts are estimates (`facets_exact` false: "≈ 1.200").
+    """
+
+    total: int
+    facets: dict[str, dict[str, int]]
+    total_exact: bool = True
+    facets_exact: bool = True
+
+
+@dataclass
 class SearchResult:
     hits: list[Hit]
     total: int
@@ -174,6 +190,10 @@ class SearchResult:
     suggestion: str | None
     engine: str
     took_ms: float
+    # False when `total` is a lower bound: at least that many listings match.
+    total_exact: bool = True
+    # False when the facet counts are estimates.
+    facets_exact: bool = True
 
 
 @dataclass

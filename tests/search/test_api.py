@@ -77,8 +77,20 @@ def skus(response) -> list[str]:
 def test_a_search_answers_in_the_documented_shape(client, catalogue):
     body = get(client, q="nuoc mam", province="91").json()
 
-    assert set(body) == {"total", "page", "engine", "took_ms", "hits", "facets", "suggestion"}
+    assert set(body) == {
+        "total",
+        "total_exact",
+        "facets_exact",
+        "page",
+        "engine",
+        "took_ms",
+        "hits",
+        "facets",
+        "suggestion",
+    }
     assert body["total"] == 1
+    assert body["total_exact"] is True
+    assert body["facets_exact"] is True
     assert body["page"] == 1
     assert body["engine"] == "database"
     assert isinstance(body["took_ms"], float)

@@ -1,0 +1,68 @@
+"""PostgreSQL: a narrow document table, and the indexes of the counting sample.
+
+- **Narrow rows.** A search that matches many listings reads each of them from the table
+  (PostgreSQL's GIN index gives row addresses, not values). With descriptions, bodies and
+  vectors inline, a row took most of 3 kB, three to a page, and a million listings 2.9 GB:
+  far more than the shared buffers. Toasting every long value out of line (`toast_tuple_target`
+  128) leaves a row of the columns that filter, count, sort and suggest, several times
+  narrower. The names stay in the row (`STORAGE MAIN`): autocomplete and the ranking read
+  them for every candidate. Long values are compressed with lz4 where the server has it,
+  which reads back faster than pglz. Rows are rewritten this way by the next
+  `rebuild_search_index`.
+- **The counting sample** (catalog.search.database.SAMPLE, one listing in 64 by a hash of its
+  id): past SEARCH_EXACT_COUNT_LIMIT matches the facets are counted in it. These two partial
+  indexes hold only its rows, so counting a broad match reads one row in 64. The predicate
+  must stay exactly the expression the engine writes, or the planner will not use them.
+
+SQLite needs none of this: its covering indexes already hold the narrow columns and the id.
+"""
+
+from django.db import migrations
+
+SAMPLE = "((product_id * 2654435761) % 4294967296) / 67108864 = 0"
+FACET_COLUMNS = (
+    "category_group, category, province_code, ocop_stars, ocop_issued_on, ocop_expires_on, "
+    "price_vnd, cooperative_kind, in_stock"
+)
+LONG_COLUMNS = ("url", "name_en", "name_marked", "description", "body_folded", "body_marked", "search_vector")
+FORWARD = [
+    "ALTER TABLE catalog_searchdocument SET (toast_tuple_target = 128)",
+    "ALTER TABLE catalog_searchdocument ALTER COLUMN name SET STORAGE MAIN, "
+    "ALTER COLUMN name_folded SET STORAGE MAIN, ALTER COLUMN name_vector SET STORAGE MAIN",
+    f"CREATE INDEX catalog_search_sample_vector ON catalog_searchdocument USING gin (search_vector) WHERE {SAMPLE}",
+    f"CREATE INDEX catalog_search_sample_facets ON catalog_searchdocument ({FACET_COLUMNS}) WHERE {SAMPLE}",
+]
+BACKWARD = [
+    "DROP INDEX IF EXISTS catalog_search_sample_facets",
+    "DROP INDEX IF EXISTS catalog_search_sample_vector",
+    "ALTER TABLE catalog_searchdocument ALTER COLUMN name SET STORAGE EXTENDED, "
+    "ALTER COLUMN name_folded SET STORAGE EXTENDED, ALTER COLUMN name_vector SET STORAGE EXTENDED",
+    "ALTER TABLE catalog_searchdocument RESET (toast_tuple_target)",
+]
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in FORWARD:
+        schema_editor.execute(statement)
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        row = cursor.fetchone()
+    if row and row[0]:
+        schema_editor.execute(
+            "ALTER TABLE catalog_searchdocument "
+            + ", ".join(f"ALTER COLUMN {column} SET COMPRESSION lz4" for column in LONG_COLUMNS)
+        )
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in BACKWARD:
+        schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalog", "0007_search_entries")]
+    operations = [migrations.RunPython(forward, backward)]
