@@ -27,6 +27,9 @@ MAX_TERM_LENGTH = 40
 # (its IDF falls to nothing once a word is in half the listings), and ranking every match
 # was most of the time of such a search.
 RANKED_MATCHES = 20_000
+# On PostgreSQL, past this many matching listings (or the page's last one, if further) a text
+# search ranks only this many candidates (PostgresText.candidates).
+RANK_CANDIDATES = 200
 # Past this many matching listings, the facet counts read the whole narrow index once
 # rather than look each listing up in it.
 SCAN_MATCHES = 5_000
@@ -39,7 +42,8 @@ SCAN_MATCHES = 5_000
 SAMPLE_BITS = 6
 SAMPLE_BUCKETS = 2**SAMPLE_BITS
 SAMPLE_MULTIPLIER = 2654435761
-SAMPLE = f"((d.product_id * {SAMPLE_MULTIPLIER}) % 4294967296) / {2 ** (32 - SAMPLE_BITS)} = 0"
+# (%% is the SQL modulo operator: the statements that hold it always go with their parameters.)
+SAMPLE = f"((d.product_id * {SAMPLE_MULTIPLIER}) %% 4294967296) / {2 ** (32 - SAMPLE_BITS)} = 0"
 
 
 class DatabaseEngine:
@@ -83,7 +87,15 @@ class DatabaseEngine:
         where, params = self._where(query, today)
         if query.terms:
             ranked = matched is None or matched <= RANKED_MATCHES
-            matches, match_params = dialect.scored_matches(query.terms, ranked=ranked)
+            # Ranking every match of a broad word was most of its time (PostgreSQL computes
+            # ts_rank from each listing's vector, read back from its TOAST table): past a few
+            # hundred matches only the best candidates are ranked (PostgresText.candidates).
+            wanted = max(RANK_CANDIDATES, query.offset + query.page_size)
+            among = None
+            if dialect.ranks_candidates and not (counted.total_exact and counted.total <= wanted):
+                text_where, text_params = self._where(query, today, with_text=True)
+                among = dialect.candidates(query.terms, text_where, text_params, query.sort, stars, wanted)
+            matches, match_params = dialect.scored_matches(query.terms, ranked=ranked, among=among)
             documents = dialect.documents(joined=True)
             source = f"{documents} JOIN ({matches}) m ON m.product_id = d.product_id"
             params = match_params + params
@@ -245,18 +257,27 @@ class DatabaseEngine:
 
     def suggest(self, terms: tuple[Term, ...], limit: int) -> list[Suggestion]:
         """Product names whose words start as typed: names that begin with what was typed
-        ("nuoc m" → Nước mắm …) first, then shorter names, which are closer to it."""
+        ("nuoc m" → Nước mắm …) first, then shorter names, which are closer to it.
+
+        The two kinds are asked for one after the other, each in the order of an index on the
+        names' length (PostgreSQL, migration 0008), so a prefix that a hundred thousand names
+        share reads a few hundred of them, not all; the second only when the first falls short.
+        """
         condition, params = self.dialect.match_condition(terms, names_only=True)
         # Folded words are letters and digits only, so they hold no LIKE wildcard.
         typed = " ".join(word for term in terms for word in term.folded) + "%"
-        sql = (
-            f"SELECT d.name, d.url FROM catalog_searchdocument d WHERE {condition} "  # noqa: S608
-            "ORDER BY (CASE WHEN d.name_folded LIKE %s THEN 0 ELSE 1 END), LENGTH(d.name), d.product_id DESC "
-            "LIMIT %s"
-        )
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, typed, limit * 4])
-            rows = cursor.fetchall()
+        wanted = limit * 4
+        rows: list[tuple] = []
+        for begins in ("", "NOT "):
+            sql = (
+                f"SELECT d.name, d.url FROM catalog_searchdocument d WHERE {condition} "  # noqa: S608
+                f"AND {begins}d.name_folded LIKE %s ORDER BY LENGTH(d.name), d.product_id DESC LIMIT %s"
+            )
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, [*params, typed, wanted - len(rows)])
+                rows += cursor.fetchall()
+            if len(rows) >= wanted:
+                break
         suggestions: dict[str, Suggestion] = {}
         for name, url in rows:
             suggestions.setdefault(name.casefold(), Suggestion(text=name, url=url))
@@ -524,7 +545,10 @@ class SqliteText:
     def _matching(self) -> str:
         return f"rowid IN (SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s)"  # noqa: S608 - our table
 
-    def scored_matches(self, terms: tuple[Term, ...], *, ranked: bool = True) -> tuple[str, list]:
+    # BM25 in FTS5 reads only its own index, so every match is ranked (or none, see RANKED_MATCHES).
+    ranks_candidates = False
+
+    def scored_matches(self, terms: tuple[Term, ...], *, ranked: bool = True, among=None) -> tuple[str, list]:
         columns = self.FOLDED
         boosts, params = [], []
         marked = _marked_words(terms)
@@ -624,7 +648,43 @@ class PostgresText:
     def documents(self, *, joined: bool = False) -> str:
         return "catalog_searchdocument d"
 
-    def scored_matches(self, terms: tuple[Term, ...], *, ranked: bool = True) -> tuple[str, list]:
+    # Ranking reads each listing's vector back from TOAST: only candidates are ranked.
+    ranks_candidates = True
+
+    def candidates(
+        self, terms: tuple[Term, ...], where: str, params: list, sort: str, stars: str, n: int
+    ) -> tuple[str, list]:
+        """The `n` listings worth ranking among those matching `where` (text and filters):
+
+        - in relevance order, those whose name holds every word first, then the others, each as
+          the GIN indexes give them, so that only n rows are read: the name weighs ten times the
+          rest in ts_rank, so these are what it would put first. Which of many equal name matches
+          are ranked is then arbitrary, as the words are;
+        - in any other order, the first n in that order, exactly: only listings equal in price,
+          date or stars, past the n-th, are left unranked among themselves.
+        """
+        table = "catalog_searchdocument d"
+        if sort == "relevance":
+            names = "d.name_vector @@ to_tsquery('simple', %s)"
+            words = self.tsquery(terms)
+            sql = (
+                f"(SELECT d.product_id FROM {table} WHERE {where} AND {names} LIMIT %s) UNION ALL "  # noqa: S608 - fragments are ours
+                f"(SELECT d.product_id FROM {table} WHERE {where} AND NOT {names} LIMIT %s) LIMIT %s"
+            )
+            return sql, [*params, words, n, *params, words, n, n]
+        order = {
+            "price_asc": "d.price_vnd ASC",
+            "price_desc": "d.price_vnd DESC",
+            "newest": "d.published_at DESC",
+            "stars": f"COALESCE({stars}, 0) DESC, d.published_at DESC",
+        }[sort]
+        sql = f"SELECT d.product_id FROM {table} WHERE {where} ORDER BY {order}, d.product_id DESC LIMIT %s"  # noqa: S608
+        return sql, [*params, n]
+
+    def scored_matches(
+        self, terms: tuple[Term, ...], *, ranked: bool = True, among: tuple[str, list] | None = None
+    ) -> tuple[str, list]:
+        """Every match with its score; with `among` (candidates), only those, which all match."""
         boosts, params = [], []
         marked = _marked_words(terms)
         if marked:
@@ -639,10 +699,12 @@ class PostgresText:
             params.append(" <-> ".join(words))
         boost = "".join(f" + (CASE WHEN {b} THEN 1.0 ELSE 0.0 END)" for b in boosts)
         query = self.tsquery(terms)
-        sql = (
-            f"SELECT {self.key}, ts_rank(search_vector, to_tsquery('simple', %s)) * (1.0{boost}) AS score "  # noqa: S608 - boosts are ours
-            f"FROM {self.table} WHERE search_vector @@ to_tsquery('simple', %s)"
-        )
+        score = f"ts_rank(search_vector, to_tsquery('simple', %s)) * (1.0{boost}) AS score"
+        if among:
+            candidates, candidate_params = among
+            sql = f"SELECT {self.key}, {score} FROM {self.table} WHERE {self.key} IN ({candidates})"  # noqa: S608 - ours
+            return sql, [query, *params, *candidate_params]
+        sql = f"SELECT {self.key}, {score} FROM {self.table} WHERE search_vector @@ to_tsquery('simple', %s)"  # noqa: S608 - boosts are ours
         return sql, [query, *params, query]
 
     def insert_rows(self, connection, table: str, columns: list[str], rows: Iterator[list]) -> None:

@@ -142,6 +142,18 @@ def test_a_province_is_its_code_with_or_without_the_zero_or_its_name(client, cat
     }
 
 
+def test_past_the_counting_limit_the_answer_says_the_counts_are_not_exact(client, catalogue, settings):
+    settings.SEARCH_EXACT_COUNT_LIMIT = 2
+    body = get(client).json()
+    assert (body["total"], body["total_exact"], body["facets_exact"]) == (2, False, False)
+    assert body["hits"]
+
+    settings.SEARCH_EXACT_COUNT_LIMIT = 10_000
+    body = get(client).json()
+    assert (body["total_exact"], body["facets_exact"]) == (True, True)
+    assert body["total"] > 2
+
+
 def test_filters_narrow_the_hits(client, catalogue):
     assert set(skus(get(client, q="nuoc mam", stars_min="4"))) == {catalogue["fish_sauce"]}
     assert set(skus(get(client, price_min="50000", price_max="200000"))) == {

@@ -35,6 +35,7 @@ from catalog import search
 from catalog.models import Category, ProductPage, Province
 from catalog.search import SearchQuery, SearchQueryError
 from catalog.text import fold
+from demo import peer_search
 from demo.benchmarks import (
     bench_url,
     display,
@@ -63,6 +64,19 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Seed of the query mix (default 2026).")
         parser.add_argument("--json", action="store_true", help="Print one JSON object, nothing else.")
         parser.add_argument(
+            "--peer",
+            action="store_true",
+            help="Also time Wagtail's own search backend on the same queries (builds its index with "
+            "update_index when missing): demo/peer_search.py.",
+        )
+        parser.add_argument(
+            "--peer-time-cap",
+            type=float,
+            default=300.0,
+            metavar="SECONDS",
+            help="Stop timing the peer after this long (default 300); the JSON says how many ran.",
+        )
+        parser.add_argument(
             "--database",
             metavar="URL",
             help="The benchmark database (default: bench-data/search-N.sqlite3 on SQLite, "
@@ -74,6 +88,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["products"] < 1 or options["queries"] < 1:
             raise CommandError("--products and --queries must be 1 or more.")
+        if options["peer_time_cap"] <= 0:
+            raise CommandError("--peer-time-cap must be above 0.")
         if options["in_bench_database"]:
             figures = self._measure(options)
             self.stdout.write(json.dumps(figures))
@@ -96,6 +112,7 @@ class Command(BaseCommand):
             f"--products={options['products']}",
             f"--queries={options['queries']}",
             f"--seed={options['seed']}",
+            *(["--peer", f"--peer-time-cap={options['peer_time_cap']}"] if options["peer"] else []),
         ]
         # Only the JSON comes back on stdout; the build's progress goes straight to stderr.
         done = subprocess.run(  # noqa: S603 - our own interpreter and command, no shell
@@ -144,12 +161,18 @@ class Command(BaseCommand):
         else:
             log.write(f"Reusing the catalogue: {scale} scale listings held.")
 
-        figures = measure(queries=options["queries"], seed=seed, log=log.write)
+        figures = measure(
+            queries=options["queries"],
+            seed=seed,
+            peer_time_cap=options["peer_time_cap"] if options["peer"] else None,
+            log=log.write,
+        )
         return {**figures, "build_s": build_s}
 
 
-def measure(*, queries: int, seed: int, log=lambda message: None) -> dict:
-    """Rebuild the index, then time `queries` searches and as many suggestions, in this database."""
+def measure(*, queries: int, seed: int, peer_time_cap: float | None = None, log=lambda message: None) -> dict:
+    """Rebuild the index, then time `queries` searches and as many suggestions, in this database;
+    with `peer_time_cap`, Wagtail's own search on the same queries too (demo/peer_search.py)."""
     started = time.perf_counter()
     counts = search.rebuild()
     rebuild_s = time.perf_counter() - started
@@ -170,7 +193,7 @@ def measure(*, queries: int, seed: int, log=lambda message: None) -> dict:
         started = time.perf_counter()
         search.suggest(prefix)
         suggest_ms.append((time.perf_counter() - started) * 1000)
-    return {
+    figures = {
         "engine": search.engine().name,
         "database": f"{connection.vendor} {server_version()}",
         "products": counts["indexed"],
@@ -187,6 +210,20 @@ def measure(*, queries: int, seed: int, log=lambda message: None) -> dict:
         "cpu_p95_ms": percentile([cpu for _wall, cpu in timings], 95),
         "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
     }
+    if peer_time_cap is not None:
+        figures.update(_peer(mix, search_ms, cap_s=peer_time_cap, log=log))
+    return figures
+
+
+def _peer(mix: list[SearchQuery], search_ms: list[float], *, cap_s: float, log) -> dict:
+    """The peer's figures, and the ratio of its p95 to ours on the same queries (above 1: we are ahead)."""
+    index_s = peer_search.ensure_index(log=log)
+    peer = peer_search.measure(mix, cap_s=cap_s, log=log)
+    positions = peer.pop("positions")
+    ours = percentile([search_ms[i] for i in positions], 95) if positions else None
+    peer.update({"index_s": index_s, "ours_p95_ms": ours})
+    ratio = round(peer["p95_ms"] / ours, 1) if ours and peer["p95_ms"] else None
+    return {"peer": peer, "peer_ratio": ratio}
 
 
 def _timed_search(query: SearchQuery) -> tuple[float, float]:
@@ -295,5 +332,15 @@ def _report(figures: dict) -> str:
             f"p95 {figures['p95_ms']} ms (CPU {figures['cpu_p95_ms']} ms), max {figures['max_ms']} ms",
             f"  autocomplete: p50 {figures['suggest_p50_ms']} ms, p95 {figures['suggest_p95_ms']} ms",
             f"  full rebuild: {figures['rebuild_s']} s, {figures['index_docs_per_s']:,} listings/s",
+            *(
+                [
+                    f"  peer ({figures['peer']['engine']}): {figures['peer']['queries']} queries "
+                    f"({figures['peer']['timed_out']} cut off at {figures['peer']['time_cap_s']} s), "
+                    f"p50 {figures['peer']['p50_ms']} ms, p95 {figures['peer']['p95_ms']} ms; "
+                    f"ours on the same queries p95 {figures['peer']['ours_p95_ms']} ms: ratio {figures['peer_ratio']}"
+                ]
+                if "peer" in figures
+                else []
+            ),
         ]
     )
