@@ -481,6 +481,28 @@ def test_estimates_are_the_sample_scaled_up(catalogue, monkeypatch):
     assert not result.facets_exact
 
 
+# --- ranking only the best candidates of a broad match (PostgreSQL) -------------------------------
+
+
+@pytest.mark.parametrize("sort", ["price_asc", "price_desc", "newest", "stars"])
+def test_a_broad_match_ranked_among_few_candidates_keeps_its_order_exact(catalogue, monkeypatch, sort):
+    # "thuc pham" (food) is in the body of every food listing: ten matches.
+    everything = skus(find("thuc pham", sort=sort, page_size=100))
+    assert len(everything) == 10
+    monkeypatch.setattr(database, "RANK_CANDIDATES", 2)
+    # The first page of 3 is then chosen from 3 candidates, the first 3 in that order.
+    assert skus(find("thuc pham", sort=sort, page_size=3)) == everything[:3]
+
+
+def test_a_broad_match_ranked_among_few_candidates_puts_name_matches_first(catalogue, monkeypatch):
+    # "ca" is in the coffee's name (Cà phê), and in the body of a listing made before it (the
+    # fish sauce's "cá cơm"): read in the table's order, the fish sauce would come first.
+    matches = skus(find("ca", page_size=100))
+    assert {sku(catalogue, "coffee"), sku(catalogue, "fish_sauce")} <= set(matches)
+    monkeypatch.setattr(database, "RANK_CANDIDATES", 1)
+    assert skus(find("ca", page_size=1)) == [sku(catalogue, "coffee")]
+
+
 # --- sorting and paging ----------------------------------------------------------------------------
 
 
