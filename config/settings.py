@@ -118,6 +118,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # served: with 8 busy writers a waiter can lose for more than the default 5 s and get
     # "database is locked" (bench_checkout showed it). Wait longer rather than fail.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compiles any plan it expects to be long; the site's queries are short, and a search
+    # page paid 20 ms of compiling for nothing (docs/search.md).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

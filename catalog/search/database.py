@@ -7,13 +7,15 @@ the match expressions are built from folded words, which are ASCII letters and
 digits only, and marked words, which are letters only (see query.Term).
 """
 
+import contextlib
 import datetime
 import itertools
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
-from django.db import connections, models, transaction
+from django.db import DatabaseError, connections, models, transaction
 from django.utils import timezone
 
 from catalog.models import SearchDocument, SearchEntry, SearchTerm
@@ -30,6 +32,8 @@ RANKED_MATCHES = 20_000
 # On PostgreSQL, past this many matching listings (or the page's last one, if further) a text
 # search ranks only this many candidates (PostgresText.candidates).
 RANK_CANDIDATES = 200
+# Autocomplete picks the shortest names among at most this many of each kind (see suggest).
+SUGGEST_CANDIDATES = 1000
 # Past this many matching listings, the facet counts read the whole narrow index once
 # rather than look each listing up in it.
 SCAN_MATCHES = 5_000
@@ -42,6 +46,8 @@ SCAN_MATCHES = 5_000
 SAMPLE_BITS = 6
 SAMPLE_BUCKETS = 2**SAMPLE_BITS
 SAMPLE_MULTIPLIER = 2654435761
+# How many sampled listings settle that a match is past the counting limit (see _counts).
+SAMPLE_CERTAIN = 32
 # (%% is the SQL modulo operator: the statements that hold it always go with their parameters.)
 SAMPLE = f"((d.product_id * {SAMPLE_MULTIPLIER}) %% 4294967296) / {2 ** (32 - SAMPLE_BITS)} = 0"
 
@@ -81,20 +87,39 @@ class DatabaseEngine:
         )
         dialect = self.dialect
         matched = dialect.count_matches(self.connection, query.terms) if query.terms else None
-        counted = self._counts(query, today, day, matched)
-        if query.offset >= counted.total:
-            return [], counted
         where, params = self._where(query, today)
+        # Ordering every match of a broad word, or the whole catalogue, was most of the time of
+        # such a search on PostgreSQL: past a few hundred listings only the best candidates
+        # are ranked and ordered (PostgresText.candidates).
+        wanted = max(RANK_CANDIDATES, query.offset + query.page_size)
+        among = None
+        # With words, a category or a province, the listings wanted are few and unevenly spread:
+        # read them through indexes and sort them, rather than walk an order hoping to meet them.
+        narrowed = bool(query.terms or query.category or query.province_code)
+        with dialect.from_indexes(self.connection, narrowed):
+            counted = self._counts(query, today, day, matched)
+            if query.offset >= counted.total:
+                return [], counted
+            if dialect.ranks_candidates and not (counted.total_exact and counted.total <= wanted):
+                every_where, every_params = self._where(query, today, with_text=True)
+                # One opaque expression: as three conditions, the planner multiplied their odds as
+                # if independent (all three columns are empty together) and expected 0.5% of what it got.
+                valid = (
+                    f"(CASE WHEN d.ocop_issued_on <= '{day.isoformat()}' "
+                    f"AND d.ocop_expires_on >= '{day.isoformat()}' THEN TRUE ELSE FALSE END)"
+                )
+                among = dialect.candidates(
+                    self.connection,
+                    query.terms,
+                    (every_where, every_params),
+                    (where, params),
+                    query.sort,
+                    valid,
+                    wanted,
+                    narrowed=narrowed,
+                )
         if query.terms:
             ranked = matched is None or matched <= RANKED_MATCHES
-            # Ranking every match of a broad word was most of its time (PostgreSQL computes
-            # ts_rank from each listing's vector, read back from its TOAST table): past a few
-            # hundred matches only the best candidates are ranked (PostgresText.candidates).
-            wanted = max(RANK_CANDIDATES, query.offset + query.page_size)
-            among = None
-            if dialect.ranks_candidates and not (counted.total_exact and counted.total <= wanted):
-                text_where, text_params = self._where(query, today, with_text=True)
-                among = dialect.candidates(query.terms, text_where, text_params, query.sort, stars, wanted)
             matches, match_params = dialect.scored_matches(query.terms, ranked=ranked, among=among)
             documents = dialect.documents(joined=True)
             source = f"{documents} JOIN ({matches}) m ON m.product_id = d.product_id"
@@ -102,6 +127,9 @@ class DatabaseEngine:
             score = f"m.score * (1 + 0.02 * COALESCE({stars}, 0) + 0.05 * (CASE WHEN d.in_stock THEN 1 ELSE 0 END))"
         else:
             source, score = dialect.documents(), "0.0"
+            if among is not None:
+                where = f"{where} AND d.product_id = ANY(%s)"
+                params = [*params, among]
         order = {
             "relevance": f"score DESC, COALESCE({stars}, 0) DESC, d.published_at DESC",
             "price_asc": "d.price_vnd ASC, score DESC",
@@ -163,23 +191,38 @@ class DatabaseEngine:
         (SAMPLE: one in SAMPLE_BUCKETS, which PostgreSQL reads through its own small indexes)
         and scaled up, and the total is counted up to the limit: "10.000+".
 
+        The sample is counted first: when it alone shows beyond doubt that the matches are past
+        the limit (_plainly_past), nothing more is read. Otherwise the listings are counted up to
+        the limit, and below it every count is exact.
+
         `matched` is how many listings the text matches, when the dialect counted them:
         past a few thousand, reading the whole narrow index beats looking each one up.
         """
         limit = exact_count_limit()
         where, params = self._where(query, today, with_text=True, facet_filters=False)
-        joined = matched is not None and matched <= SCAN_MATCHES
-        known_below = matched is not None and matched <= limit
-        rows = self._grouped(
-            self.dialect.documents(joined=joined), where, params, limit=None if known_below else limit
-        )
-        if sum(row[-1] for row in rows) <= limit:
-            total, facets = _tally(query, day, rows)
-            return Counted(total=total, facets=facets)
-        sample = self._grouped(self.dialect.documents(), f"{SAMPLE} AND {where}", params)
-        _sampled, facets = _tally(query, day, sample, scale=SAMPLE_BUCKETS)
+        sample = None
+        if matched is None or matched > limit:
+            sample = self._grouped(self.dialect.documents(), f"{SAMPLE} AND {where}", params)
+        if sample is None or not _plainly_past(sum(row[-1] for row in sample), limit):
+            joined = matched is not None and matched <= SCAN_MATCHES
+            known_below = matched is not None and matched <= limit
+            rows = self._grouped(
+                self.dialect.documents(joined=joined), where, params, limit=None if known_below else limit
+            )
+            if sum(row[-1] for row in rows) <= limit:
+                total, facets = _tally(query, day, rows)
+                return Counted(total=total, facets=facets)
+            if sample is None:
+                sample = self._grouped(self.dialect.documents(), f"{SAMPLE} AND {where}", params)
+        sampled, facets = _tally(query, day, sample)
+        facets = {
+            name: {value: n * SAMPLE_BUCKETS for value, n in counts.items()}
+            for name, counts in facets.items()
+        }
         active = any(self._facet_filter(query, name, today)[1] for name in FACETS)
-        total = limit + 1 if not active else self._count_up_to(query, today, limit)
+        if not active or _plainly_past(sampled, limit):
+            return Counted(total=limit, facets=facets, total_exact=False, facets_exact=False)
+        total = self._count_up_to(query, today, limit)
         if total <= limit:
             return Counted(total=total, facets=facets, facets_exact=False)
         return Counted(total=limit, facets=facets, total_exact=False, facets_exact=False)
@@ -259,9 +302,11 @@ class DatabaseEngine:
         """Product names whose words start as typed: names that begin with what was typed
         ("nuoc m" → Nước mắm …) first, then shorter names, which are closer to it.
 
-        The two kinds are asked for one after the other, each in the order of an index on the
-        names' length (PostgreSQL, migration 0008), so a prefix that a hundred thousand names
-        share reads a few hundred of them, not all; the second only when the first falls short.
+        The two kinds are asked for one after the other, the second only when the first falls
+        short. Each is chosen among its first SUGGEST_CANDIDATES listings as the indexes give
+        them: a prefix that a hundred thousand names share (most of them the same few names,
+        in a scale catalogue) then costs a thousand rows, not a sort of them all. Up to that
+        many, the answer is exactly the shortest names.
         """
         condition, params = self.dialect.match_condition(terms, names_only=True)
         # Folded words are letters and digits only, so they hold no LIKE wildcard.
@@ -270,11 +315,13 @@ class DatabaseEngine:
         rows: list[tuple] = []
         for begins in ("", "NOT "):
             sql = (
-                f"SELECT d.name, d.url FROM catalog_searchdocument d WHERE {condition} "  # noqa: S608
-                f"AND {begins}d.name_folded LIKE %s ORDER BY LENGTH(d.name), d.product_id DESC LIMIT %s"
+                "SELECT d.name, d.url FROM catalog_searchdocument d WHERE d.product_id IN ("  # noqa: S608
+                f"SELECT d.product_id FROM catalog_searchdocument d WHERE {condition} "
+                f"AND {begins}d.name_folded LIKE %s LIMIT %s) "
+                "ORDER BY LENGTH(d.name), d.product_id DESC LIMIT %s"
             )
             with self.connection.cursor() as cursor:
-                cursor.execute(sql, [*params, typed, wanted - len(rows)])
+                cursor.execute(sql, [*params, typed, SUGGEST_CANDIDATES, wanted - len(rows)])
                 rows += cursor.fetchall()
             if len(rows) >= wanted:
                 break
@@ -429,12 +476,22 @@ def in_sample(product_id: int) -> bool:
     return (product_id * SAMPLE_MULTIPLIER) % 2**32 >> (32 - SAMPLE_BITS) == 0
 
 
-def _tally(query: SearchQuery, day: datetime.date, rows: list[tuple], *, scale: int = 1):
-    """The total and the facet counts from grouped rows (see `_counts`), each count times `scale`."""
+def _plainly_past(sampled: int, limit: int) -> bool:
+    """Whether `sampled` listings of the sample show, beyond doubt, more than `limit` listings.
+
+    Were there `limit` or fewer, the sample would hold limit / SAMPLE_BUCKETS of them on
+    average; ten standard deviations more (and at least SAMPLE_CERTAIN) does not happen by
+    chance (odds below 10⁻²⁰), and the ids are hashed, so no order of creation makes it happen.
+    """
+    expected = limit / SAMPLE_BUCKETS
+    return sampled >= max(SAMPLE_CERTAIN, expected + 10 * math.sqrt(expected))
+
+
+def _tally(query: SearchQuery, day: datetime.date, rows: list[tuple]):
+    """The total and the facet counts from grouped rows (see `_counts`)."""
     total = 0
     facets: dict[str, dict[str, int]] = {name: {} for name in query.facets}
     for group, category, province, ocop_stars, issued_on, expires_on, count in rows:
-        count *= scale
         valid_stars = ocop_stars if issued_on and expires_on and issued_on <= day <= expires_on else None
         held_by = {
             "category": not query.category or query.category in (category, group),
@@ -482,6 +539,19 @@ def _primary_phrase(terms: tuple[Term, ...]) -> list[tuple[str, ...]]:
 
 def _marked_words(terms: tuple[Term, ...]) -> list[str]:
     return [word for term in terms if not term.prefix for word in term.marked]
+
+
+def _ids(connection, sql: str, params: list) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _unindexed(column: str) -> str:
+    """`column` in a form no index provides, so that PostgreSQL reads the matches and sorts them
+    rather than walk the column's index (see PostgresText.candidates)."""
+    zero = "INTERVAL '0 days'" if column == "d.published_at" else "0"
+    return f"({column} + {zero})"
 
 
 class SqliteText:
@@ -548,6 +618,10 @@ class SqliteText:
     # BM25 in FTS5 reads only its own index, so every match is ranked (or none, see RANKED_MATCHES).
     ranks_candidates = False
 
+    def from_indexes(self, connection, active: bool):
+        """SQLite's plans need no steering: its text matches always come from FTS5."""
+        return contextlib.nullcontext()
+
     def scored_matches(self, terms: tuple[Term, ...], *, ranked: bool = True, among=None) -> tuple[str, list]:
         columns = self.FOLDED
         boosts, params = [], []
@@ -603,12 +677,8 @@ class SqliteText:
                 cursor.execute(statement)
 
 
-# The GIN indexes of the document table (migrations 0004, 0005 and 0008).
-GIN_INDEXES = (
-    "catalog_searchdocument_vector",
-    "catalog_searchdocument_name_vector",
-    "catalog_search_sample_vector",
-)
+# The GIN indexes of the document table (migrations 0005 and 0008).
+GIN_INDEXES = ("catalog_search_match", "catalog_searchdocument_name_vector", "catalog_search_sample_match")
 
 
 class PostgresText:
@@ -619,6 +689,10 @@ class PostgresText:
         # The entries' table has the same weighted search_vector (migration 0007).
         self.table = "catalog_searchentry" if entries else "catalog_searchdocument"
         self.key = "id" if entries else "product_id"
+        # Listings are matched on their folded words, kept in the row (migration 0008); the
+        # weighted vector, read back from TOAST, only ranks them. Entries are few: their
+        # weighted vector does both.
+        self.matched = "search_vector" if entries else "match_vector"
 
     def tsquery(self, terms: tuple[Term, ...]) -> str:
         clauses = []
@@ -639,7 +713,7 @@ class PostgresText:
             # The names-only vector of migration 0005: its index answers without rechecking
             # the weighted vector, descriptions and all.
             return "d.name_vector @@ to_tsquery('simple', %s)", [self.tsquery(terms)]
-        return "d.search_vector @@ to_tsquery('simple', %s)", [self.tsquery(terms)]
+        return f"d.{self.matched} @@ to_tsquery('simple', %s)", [self.tsquery(terms)]
 
     def count_matches(self, connection, terms: tuple[Term, ...]) -> None:
         """PostgreSQL's planner estimates this itself."""
@@ -651,38 +725,158 @@ class PostgresText:
     # Ranking reads each listing's vector back from TOAST: only candidates are ranked.
     ranks_candidates = True
 
-    def candidates(
-        self, terms: tuple[Term, ...], where: str, params: list, sort: str, stars: str, n: int
-    ) -> tuple[str, list]:
-        """The `n` listings worth ranking among those matching `where` (text and filters):
+    @contextlib.contextmanager
+    def from_indexes(self, connection, active: bool):
+        """While `active`, read listings only through bitmaps of the indexes (the text's GIN index,
+        the category's or province's), never by walking the table or an index and checking
+        each row against the words and filters.
 
-        - in relevance order, those whose name holds every word first, then the others, each as
-          the GIN indexes give them, so that only n rows are read: the name weighs ten times the
-          rest in ts_rank, so these are what it would put first. Which of many equal name matches
-          are ranked is then arbitrary, as the words are;
-        - in any other order, the first n in that order, exactly: only listings equal in price,
-          date or stars, past the n-th, are left unranked among themselves.
+        The planner takes a LIMIT to mean a walk will soon find enough, judging by the share of
+        listings that qualify, as if they were spread evenly; they are not (the filters and the
+        words go together: no pomelo costs between 100,000 and 400,000 đồng), and such walks
+        read the whole catalogue to find nothing (1.2 s). Through the indexes, a query reads at
+        most the listings that qualify. For this transaction only (SET LOCAL), then as it was.
+        """
+        if not active:
+            yield
+            return
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            try:
+                yield
+            finally:
+                # After a failed statement the savepoint's rollback undoes them instead.
+                with contextlib.suppress(DatabaseError):
+                    cursor.execute("RESET enable_seqscan")
+                    cursor.execute("RESET enable_indexscan")
+
+    def candidates(
+        self,
+        connection,
+        terms: tuple[Term, ...],
+        matching: tuple[str, list],
+        filtered: tuple[str, list],
+        sort: str,
+        valid: str,
+        n: int,
+        *,
+        narrowed: bool,
+    ) -> list[int]:
+        """The ids of the `n` listings worth ranking among those `matching` (the text and the
+        filters; `filtered` is the filters alone), read so that a few hundred rows are read
+        rather than every match (with the indexes of migration 0008):
+
+        - by relevance, with text: those whose name holds every word first, then the others,
+          as the GIN indexes give them. The name weighs ten times the rest in ts_rank, so these
+          are what it would put first; which of many equal name matches are ranked is arbitrary,
+          as the words are;
+        - by stars, or by relevance without text: the listings with valid stars, most stars
+          first, then the others, newest first: exactly the order of a browse;
+        - by price or date: the first n in that order, exactly.
+
+        Ordered by text relevance among themselves, only listings of equal stars, price or date
+        past the n-th are left out.
+
+        A browse of the whole catalogue (or of a price range, or what is in stock) walks the index
+        of its order, checking the filters. With words, a category or a province (`narrowed`),
+        the planner would walk too, judging by the share of listings that qualify as if they
+        were spread evenly over prices and dates; they are not (no honey is among the cheapest
+        listings), and one such walk read half a million rows for "mật ong". So such a sorted
+        read first finds, in the counting sample, where its n-th listing is likely to be
+        (`_cutoff`, with room to spare), reads only the listings before it through the indexes
+        (`from_indexes`), and sorts them; the sort keys are written so that no index provides
+        them ("+ 0"). If fewer than n are there, every listing that qualifies is read and sorted.
         """
         table = "catalog_searchdocument d"
-        if sort == "relevance":
+        where, params = matching
+        if sort == "relevance" and terms:
+            # A name holding every word matches (its words are in match_vector too): the names'
+            # own, smaller index finds them without the weight of the common words' long lists.
             names = "d.name_vector @@ to_tsquery('simple', %s)"
             words = self.tsquery(terms)
-            sql = (
-                f"(SELECT d.product_id FROM {table} WHERE {where} AND {names} LIMIT %s) UNION ALL "  # noqa: S608 - fragments are ours
-                f"(SELECT d.product_id FROM {table} WHERE {where} AND NOT {names} LIMIT %s) LIMIT %s"
+            ids = _ids(
+                connection,
+                f"SELECT d.product_id FROM {table} WHERE {filtered[0]} AND {names} LIMIT %s",  # noqa: S608 - ours
+                [*filtered[1], words, n],
             )
-            return sql, [*params, words, n, *params, words, n, n]
-        order = {
-            "price_asc": "d.price_vnd ASC",
-            "price_desc": "d.price_vnd DESC",
-            "newest": "d.published_at DESC",
-            "stars": f"COALESCE({stars}, 0) DESC, d.published_at DESC",
-        }[sort]
-        sql = f"SELECT d.product_id FROM {table} WHERE {where} ORDER BY {order}, d.product_id DESC LIMIT %s"  # noqa: S608
-        return sql, [*params, n]
+            if len(ids) < n:
+                ids += _ids(
+                    connection,
+                    f"SELECT d.product_id FROM {table} WHERE {where} AND NOT {names} LIMIT %s",  # noqa: S608
+                    [*params, words, n - len(ids)],
+                )
+            return ids
+        starred = f"(d.ocop_stars IS NOT NULL AND {valid})"
+        if sort in ("relevance", "stars"):
+            reads = [
+                (f"{where} AND {starred}", [("d.ocop_stars", "DESC"), ("d.published_at", "DESC")]),
+                (f"{where} AND NOT {starred}", [("d.published_at", "DESC")]),
+            ]
+        else:
+            reads = [
+                (
+                    where,
+                    [
+                        {
+                            "price_asc": ("d.price_vnd", "ASC"),
+                            "price_desc": ("d.price_vnd", "DESC"),
+                            "newest": ("d.published_at", "DESC"),
+                        }[sort]
+                    ],
+                )
+            ]
+        ids: list[int] = []
+        for condition, keys in reads:
+            if not narrowed:
+                order = ", ".join(f"{column} {direction}" for column, direction in keys)
+                ids += _ids(
+                    connection,
+                    f"SELECT d.product_id FROM {table} WHERE {condition} ORDER BY {order}, d.product_id DESC LIMIT %s",  # noqa: S608
+                    [*params, n],
+                )
+                continue
+            order = ", ".join(f"{_unindexed(column)} {direction}" for column, direction in keys)
+            sql = f"SELECT d.product_id FROM {table} WHERE {{}} ORDER BY {order}, d.product_id DESC LIMIT %s"  # noqa: S608
+            cutoff = self._cutoff(connection, condition, params, keys, n)
+            found = []
+            if cutoff is not None:
+                found = _ids(connection, sql.format(f"{condition} AND {cutoff[0]}"), [*params, *cutoff[1], n])
+            if len(found) < n:
+                found = _ids(connection, sql.format(condition), [*params, n])
+            ids += found
+        return ids
+
+    def _cutoff(
+        self, connection, condition: str, params: list, keys: list[tuple[str, str]], n: int
+    ) -> tuple[str, list] | None:
+        """A condition that the first n listings of this order (`keys`) are likely to meet: at or
+        before the counting sample's (2n / SAMPLE_BUCKETS)-th in that order; None if the sample
+        holds fewer."""
+        rank = max(2, math.ceil(2 * n / SAMPLE_BUCKETS))
+        columns = ", ".join(column for column, _direction in keys)
+        order = ", ".join(f"{_unindexed(column)} {direction}" for column, direction in keys)
+        sql = (
+            f"SELECT {columns} FROM catalog_searchdocument d WHERE {SAMPLE} AND {condition} "  # noqa: S608 - ours
+            f"ORDER BY {order} LIMIT 1 OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, rank - 1])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        # (a, b) at or before (A, B) in this order: a before A, or a = A and b at or before B.
+        clauses, values, equal = [], [], []
+        for (column, direction), value in zip(keys, row, strict=True):
+            before = ">" if direction == "DESC" else "<"
+            last = len(equal) == len(keys) - 1
+            clauses.append(" AND ".join([*equal, f"{column} {before}{'=' if last else ''} %s"]))
+            values += [*(v for v in row[: len(equal)]), value]
+            equal.append(f"{column} = %s")
+        return "(" + " OR ".join(clauses) + ")", values
 
     def scored_matches(
-        self, terms: tuple[Term, ...], *, ranked: bool = True, among: tuple[str, list] | None = None
+        self, terms: tuple[Term, ...], *, ranked: bool = True, among: list[int] | None = None
     ) -> tuple[str, list]:
         """Every match with its score; with `among` (candidates), only those, which all match."""
         boosts, params = [], []
@@ -700,11 +894,10 @@ class PostgresText:
         boost = "".join(f" + (CASE WHEN {b} THEN 1.0 ELSE 0.0 END)" for b in boosts)
         query = self.tsquery(terms)
         score = f"ts_rank(search_vector, to_tsquery('simple', %s)) * (1.0{boost}) AS score"
-        if among:
-            candidates, candidate_params = among
-            sql = f"SELECT {self.key}, {score} FROM {self.table} WHERE {self.key} IN ({candidates})"  # noqa: S608 - ours
-            return sql, [query, *params, *candidate_params]
-        sql = f"SELECT {self.key}, {score} FROM {self.table} WHERE search_vector @@ to_tsquery('simple', %s)"  # noqa: S608 - boosts are ours
+        if among is not None:
+            sql = f"SELECT {self.key}, {score} FROM {self.table} WHERE {self.key} = ANY(%s)"  # noqa: S608 - ours
+            return sql, [query, *params, among]
+        sql = f"SELECT {self.key}, {score} FROM {self.table} WHERE {self.matched} @@ to_tsquery('simple', %s)"  # noqa: S608 - boosts are ours
         return sql, [query, *params, query]
 
     def insert_rows(self, connection, table: str, columns: list[str], rows: Iterator[list]) -> None:
