@@ -33,7 +33,7 @@ RANKED_MATCHES = 20_000
 # search ranks only this many candidates (PostgresText.candidates).
 RANK_CANDIDATES = 200
 # Autocomplete picks the shortest names among at most this many of each kind (see suggest).
-SUGGEST_CANDIDATES = 1000
+SUGGEST_CANDIDATES = 200
 # Past this many matching listings, the facet counts read the whole narrow index once
 # rather than look each listing up in it.
 SCAN_MATCHES = 5_000
@@ -305,7 +305,7 @@ class DatabaseEngine:
         The two kinds are asked for one after the other, the second only when the first falls
         short. Each is chosen among its first SUGGEST_CANDIDATES listings as the indexes give
         them: a prefix that a hundred thousand names share (most of them the same few names,
-        in a scale catalogue) then costs a thousand rows, not a sort of them all. Up to that
+        in a scale catalogue) then costs a few hundred rows, not a sort of them all. Up to that
         many, the answer is exactly the shortest names.
         """
         condition, params = self.dialect.match_condition(terms, names_only=True)
