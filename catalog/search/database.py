@@ -200,10 +200,16 @@ class DatabaseEngine:
         """
         limit = exact_count_limit()
         where, params = self._where(query, today, with_text=True, facet_filters=False)
+        # The dialect's own count of the text's matches settles it when nothing else narrows them.
+        others = (query.certification, query.price_min, query.price_max, query.kind, query.in_stock)
+        known_past = matched is not None and matched > limit and all(value is None for value in others)
         sample = None
-        if matched is None or matched > limit:
+        # The sample first when it may well settle it alone: without the dialect's own count (PostgreSQL,
+        # and any browse), or when that count does. Otherwise (SQLite, with filters that may bring
+        # the matches under the limit) the exact count is tried first.
+        if matched is None or known_past:
             sample = self._grouped(self.dialect.documents(), f"{SAMPLE} AND {where}", params)
-        if sample is None or not _plainly_past(sum(row[-1] for row in sample), limit):
+        if sample is None or not (known_past or _plainly_past(sum(row[-1] for row in sample), limit)):
             joined = matched is not None and matched <= SCAN_MATCHES
             known_below = matched is not None and matched <= limit
             rows = self._grouped(
@@ -870,7 +876,10 @@ class PostgresText:
         for (column, direction), value in zip(keys, row, strict=True):
             before = ">" if direction == "DESC" else "<"
             last = len(equal) == len(keys) - 1
-            clauses.append(" AND ".join([*equal, f"{column} {before}{'=' if last else ''} %s"]))
+            condition = f"{column} {before}{'=' if last else ''} %s"
+            if direction == "DESC":
+                condition = f"({condition} OR {column} IS NULL)"  # PostgreSQL puts NULL first, descending
+            clauses.append(" AND ".join([*equal, condition]))
             values += [*(v for v in row[: len(equal)]), value]
             equal.append(f"{column} = %s")
         return "(" + " OR ".join(clauses) + ")", values

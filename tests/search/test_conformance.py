@@ -484,14 +484,27 @@ def test_estimates_are_the_sample_scaled_up(catalogue, monkeypatch):
 # --- ranking only the best candidates of a broad match (PostgreSQL) -------------------------------
 
 
-@pytest.mark.parametrize("sort", ["price_asc", "price_desc", "newest", "stars"])
-def test_a_broad_match_ranked_among_few_candidates_keeps_its_order_exact(catalogue, monkeypatch, sort):
-    # "thuc pham" (food) is in the body of every food listing: ten matches.
-    everything = skus(find("thuc pham", sort=sort, page_size=100))
+@pytest.mark.parametrize("sort", ["price_asc", "price_desc", "newest", "stars", "relevance"])
+@pytest.mark.parametrize(("text", "filters"), [("thuc pham", {}), ("", {"category": "food"})])
+@pytest.mark.parametrize("sampled", [False, True])
+def test_a_broad_match_ranked_among_few_candidates_keeps_its_order_exact(
+    catalogue, monkeypatch, sort, text, filters, sampled
+):
+    # "thuc pham" (food) is in the body of every food listing: ten matches, as in the category.
+    everything = skus(find(text, sort=sort, page_size=100, **filters))
     assert len(everything) == 10
+    if sampled:
+        # A sample of every other listing, so that sorted reads start from its cutoff.
+        monkeypatch.setattr(database, "SAMPLE", "d.product_id %% 2 = 0")
+        monkeypatch.setattr(database, "SAMPLE_BUCKETS", 2)
     monkeypatch.setattr(database, "RANK_CANDIDATES", 2)
     # The first page of 3 is then chosen from 3 candidates, the first 3 in that order.
-    assert skus(find("thuc pham", sort=sort, page_size=3)) == everything[:3]
+    first = skus(find(text, sort=sort, page_size=3, **filters))
+    if sort == "relevance" and text:
+        # By relevance, candidates are the name matches first, then any: none of these names says food.
+        assert set(first) <= set(everything)
+    else:
+        assert first == everything[:3]
 
 
 def test_a_broad_match_ranked_among_few_candidates_puts_name_matches_first(catalogue, monkeypatch):
