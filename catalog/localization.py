@@ -18,7 +18,7 @@ from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 
-from .money import format_vnd
+from .money import format_vnd, group_digits
 
 ENGLISH = "en"
 STAR, NO_STAR = "★", "☆"
@@ -34,6 +34,13 @@ def vnd(amount) -> str:
     if amount is None or amount == "":
         return ""
     return format_vnd(amount, get_language() or settings.LANGUAGE_CODE)
+
+
+def whole_number(value) -> str:
+    """`10.000` in Vietnamese, `10,000` in English: a count the way each language groups digits."""
+    if value is None or value == "":
+        return ""
+    return group_digits(int(value), "," if get_language() == ENGLISH else ".")
 
 
 def localize_path(url: str, language: str | None = None) -> str:

@@ -7,7 +7,8 @@ upstream, and we refuse it rather than round it.
 VND_SIGN = "₫"
 
 
-def _group(amount: int, separator: str) -> str:
+def group_digits(amount: int, separator: str) -> str:
+    """`10000` → `10.000` with "." (thousands grouped, whatever the locale's own settings)."""
     return f"{amount:,}".replace(",", separator)
 
 
@@ -17,5 +18,5 @@ def format_vnd(amount: int, language: str) -> str:
         raise TypeError(f"An amount in đồng is a whole number, not {type(amount).__name__}.")
     sign = "-" if amount < 0 else ""
     if (language or "").lower().startswith("en"):
-        return f"{sign}{VND_SIGN}{_group(abs(amount), ',')}"
-    return f"{sign}{_group(abs(amount), '.')} {VND_SIGN}"
+        return f"{sign}{VND_SIGN}{group_digits(abs(amount), ',')}"
+    return f"{sign}{group_digits(abs(amount), '.')} {VND_SIGN}"

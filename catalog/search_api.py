@@ -66,7 +66,13 @@ class CooperativeOut(Schema):
 
 
 class SearchOut(Schema):
-    total: int
+    total: int = Field(description="Listings found; at least this many when total_exact is false.")
+    total_exact: bool = Field(
+        description="False past the search's counting limit: the total is then a lower bound (10000 means 10,000+)."
+    )
+    facets_exact: bool = Field(
+        description="False past the counting limit: the facet counts are then estimates from a sample."
+    )
     page: int
     engine: str
     took_ms: float
@@ -175,6 +181,8 @@ def search_products(
         raise HttpError(400, str(error)) from error
     return {
         "total": result.total,
+        "total_exact": result.total_exact,
+        "facets_exact": result.facets_exact,
         "page": result.page,
         "engine": result.engine,
         "took_ms": result.took_ms,

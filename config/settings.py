@@ -129,6 +129,10 @@ else:
     DATABASES["default"]["OPTIONS"].setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compiles any plan it expects to be long; the site's queries are short, and a
+        # search page paid 20 ms of compiling for nothing (docs/search.md).
+        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 # In production each web or worker process keeps its connection for up to a minute instead of
 # opening one per request; the health check (one round trip when a request first uses it) replaces
 # a connection the server dropped, as after a restart, so requests recover by themselves.
@@ -281,6 +285,10 @@ PLATFORM_COMMISSION_PERCENT = env.str("PLATFORM_COMMISSION_PERCENT", default="0"
 # Catalogue search (catalog/search/): the engine that answers searches. The database engine
 # is always kept up to date, whichever answers.
 SEARCH_ENGINE = env.str("SEARCH_ENGINE", default="database")
+# Past this many matching listings the database engine stops counting: the total shows as
+# "10.000+" and the facet counts are estimated from a sample ("≈ 1.200"), as Elasticsearch's
+# track_total_hits does (docs/search.md).
+SEARCH_EXACT_COUNT_LIMIT = env.int("SEARCH_EXACT_COUNT_LIMIT", default=10_000)
 # The Elasticsearch 9 engine (SEARCH_ENGINE=elasticsearch): the cluster, the alias searches go
 # through (each rebuild makes a new <alias>-v<timestamp> index behind it), the request timeout in
 # seconds after which a search falls back to the database engine, and replicas per index.

@@ -100,6 +100,24 @@ def server_version() -> str:
         return cursor.fetchone()[0].split()[0]
 
 
+def server_cpu_ms():
+    """A function giving the CPU milliseconds this connection's PostgreSQL backend has used, when
+    the server runs on this machine and its /proc can be read; else None. With it, a benchmark
+    can tell what a query cost from how long it waited for a core on a busy machine."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    path = Path(f"/proc/{pid}/schedstat")
+    try:
+        path.read_text()
+    except OSError:
+        return None
+    # The first field is the time spent on a CPU, in nanoseconds.
+    return lambda: int(path.read_text().split()[0]) / 1e6
+
+
 def machine() -> dict:
     """Context for reading the figures: cores and how busy the machine was."""
     return {

@@ -59,6 +59,7 @@ def build_demo(
     articles: bool = True,
     orders: bool = True,
     fairs: bool = True,
+    index_scale: bool = True,
     log: Callable[[str], None] = lambda message: None,
 ) -> DemoResult:
     """Build (or complete) the demo data; see the module docstring."""
@@ -93,7 +94,7 @@ def build_demo(
                 build_rfqs(result, log=log)
         log(f"B2B trade built in {time.monotonic() - began:.1f} s")
     if scale_products:
-        build_scale_catalogue(result, cooperatives=cooperatives, n=scale_products, log=log)
+        build_scale_catalogue(result, cooperatives=cooperatives, n=scale_products, index=index_scale, log=log)
     result.accounts = [(a.email, a.role) for a in (*ACCOUNTS, *((*BUYERS, SIEU_THI_XANH) if orders else ()))]
     result.seconds = time.monotonic() - started
     return result

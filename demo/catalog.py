@@ -391,11 +391,12 @@ def _review_examples(result, *, cooperatives, users, images: bool) -> None:
 # --- the scale catalogue -----------------------------------------------------------------------
 
 
-def build_scale_catalogue(result: DemoResult, *, cooperatives, n: int, log) -> None:
+def build_scale_catalogue(result: DemoResult, *, cooperatives, n: int, index: bool = True, log) -> None:
     """`n` products spread evenly over the demo cooperatives, variants of each one's own line.
 
     SKUs are `SC-<n>` with a global number, so each lands in the same cooperative on
-    every run and a second run updates instead of adding.
+    every run and a second run updates instead of adding. Without `index` the search
+    index is left to the caller (bench_search rebuilds it, and times that).
     """
     categories = {c.slug: c for c in Category.objects.select_related("parent")}
     # Reuse the pictures of the curated products: a small pool, no new files.
@@ -455,7 +456,7 @@ def build_scale_catalogue(result: DemoResult, *, cooperatives, n: int, log) -> N
             )
     result.add("scale products created", created)
     result.add("scale products updated", updated)
-    if created or updated:
+    if index and (created or updated):
         counts = search.rebuild()
         log(f"search index rebuilt: {counts['indexed']} listings ({time.monotonic() - started:.0f} s)")
 

@@ -53,6 +53,7 @@ from .query import (
     TYPO_MAX_LENGTH,
     TYPO_MIN_LENGTH,
     CooperativeHit,
+    Counted,
     EntryHit,
     EntryQuery,
     EntryResult,
@@ -73,6 +74,7 @@ __all__ = [
     "FACETS",
     "SORTS",
     "CooperativeHit",
+    "Counted",
     "EntryHit",
     "EntryQuery",
     "EntryResult",
@@ -143,10 +145,11 @@ def search(query: SearchQuery) -> SearchResult:
     if query.terms:
         query.terms = with_stems(_with_corrections(_with_synonyms(query.terms), chosen))
     try:
-        hits, total, facet_values = chosen.search(query)
+        hits, counted = chosen.search(query)
     except SearchEngineError as error:
         chosen = _fallback(chosen, error)
-        hits, total, facet_values = chosen.search(query)
+        hits, counted = chosen.search(query)
+    total = counted.total
     if query.page > 1 and query.offset >= total:
         last = max(1, -(-total // query.page_size))
         raise SearchQueryError(
@@ -166,12 +169,29 @@ def search(query: SearchQuery) -> SearchResult:
         total=total,
         page=query.page,
         page_size=query.page_size,
-        facets=_labelled(facet_values),
+        facets=_labelled(
+            counted.facets
+            if counted.facets_exact
+            else {
+                name: {value: _rounded(n) for value, n in counts.items()}
+                for name, counts in counted.facets.items()
+            }
+        ),
         suggestion=suggestion,
         engine=chosen.name,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
         cooperatives=found_cooperatives,
+        total_exact=counted.total_exact,
+        facets_exact=counted.facets_exact,
     )
+
+
+def _rounded(estimate: int) -> int:
+    """An estimated count to two significant digits: 1,984 → 2,000; no estimate is below 1."""
+    if estimate < 100:
+        return max(1, estimate)
+    unit = 10 ** (len(str(estimate)) - 2)
+    return round(estimate / unit) * unit
 
 
 def suggest(text: str, limit: int = 8) -> list[Suggestion]:

@@ -7,16 +7,20 @@ the match expressions are built from folded words, which are ASCII letters and
 digits only, and marked words, which are letters only (see query.Term).
 """
 
+import contextlib
 import datetime
+import itertools
+import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
-from django.db import connections, models, transaction
+from django.conf import settings
+from django.db import DatabaseError, connections, models, transaction
 from django.utils import timezone
 
 from catalog.models import SearchDocument, SearchEntry, SearchTerm
 
-from .query import FACETS, EntryHit, EntryQuery, Hit, SearchQuery, Suggestion, Term
+from .query import FACETS, Counted, EntryHit, EntryQuery, Hit, SearchQuery, Suggestion, Term
 
 INSERT_BATCH = 1000
 MAX_TERM_LENGTH = 40
@@ -25,9 +29,27 @@ MAX_TERM_LENGTH = 40
 # (its IDF falls to nothing once a word is in half the listings), and ranking every match
 # was most of the time of such a search.
 RANKED_MATCHES = 20_000
+# On PostgreSQL, past this many matching listings (or the page's last one, if further) a text
+# search ranks only this many candidates (PostgresText.candidates).
+RANK_CANDIDATES = 200
+# Autocomplete picks the shortest names among at most this many of each kind (see suggest).
+SUGGEST_CANDIDATES = 200
 # Past this many matching listings, the facet counts read the whole narrow index once
 # rather than look each listing up in it.
 SCAN_MATCHES = 5_000
+# The counting sample (see DatabaseEngine._counts): one listing in 2**SAMPLE_BITS, those whose id
+# times SAMPLE_MULTIPLIER (2**32 / the golden ratio) has its top SAMPLE_BITS bits (of 32) zero.
+# This Fibonacci hashing spreads consecutive ids evenly, so a cooperative's products, created
+# one after another, are sampled alike whatever their order. PostgreSQL indexes exactly this
+# expression in partial indexes (migration 0008), and SQLite computes it from the id in its
+# covering indexes; the same in Python: in_sample().
+SAMPLE_BITS = 6
+SAMPLE_BUCKETS = 2**SAMPLE_BITS
+SAMPLE_MULTIPLIER = 2654435761
+# How many sampled listings settle that a match is past the counting limit (see _counts).
+SAMPLE_CERTAIN = 32
+# (%% is the SQL modulo operator: the statements that hold it always go with their parameters.)
+SAMPLE = f"((d.product_id * {SAMPLE_MULTIPLIER}) %% 4294967296) / {2 ** (32 - SAMPLE_BITS)} = 0"
 
 
 class DatabaseEngine:
@@ -54,8 +76,8 @@ class DatabaseEngine:
 
     # --- reading --------------------------------------------------------------------------------
 
-    def search(self, query: SearchQuery) -> tuple[list[Hit], int, dict[str, dict[str, int]]]:
-        """The page of hits, the total and the facet counts (value → count) for a cleaned query."""
+    def search(self, query: SearchQuery) -> tuple[list[Hit], Counted]:
+        """The page of hits, and the total and facet counts (value → count), for a cleaned query."""
         day = timezone.localdate()
         today = self.connection.ops.adapt_datefield_value(day)
         # An ISO date we made, not input: written inline because it recurs in SELECT and ORDER BY.
@@ -65,19 +87,49 @@ class DatabaseEngine:
         )
         dialect = self.dialect
         matched = dialect.count_matches(self.connection, query.terms) if query.terms else None
-        total, facets = self._counts(query, today, day, matched)
-        if query.offset >= total:
-            return [], total, facets
         where, params = self._where(query, today)
+        # Ordering every match of a broad word, or the whole catalogue, was most of the time of
+        # such a search on PostgreSQL: past a few hundred listings only the best candidates
+        # are ranked and ordered (PostgresText.candidates).
+        wanted = max(RANK_CANDIDATES, query.offset + query.page_size)
+        among = None
+        # With words, a category or a province, the listings wanted are few and unevenly spread:
+        # read them through indexes and sort them, rather than walk an order hoping to meet them.
+        narrowed = bool(query.terms or query.category or query.province_code)
+        with dialect.from_indexes(self.connection, narrowed):
+            counted = self._counts(query, today, day, matched)
+            if query.offset >= counted.total:
+                return [], counted
+            if dialect.ranks_candidates and not (counted.total_exact and counted.total <= wanted):
+                every_where, every_params = self._where(query, today, with_text=True)
+                # One opaque expression: as three conditions, the planner multiplied their odds as
+                # if independent (all three columns are empty together) and expected 0.5% of what it got.
+                valid = (
+                    f"(CASE WHEN d.ocop_issued_on <= '{day.isoformat()}' "
+                    f"AND d.ocop_expires_on >= '{day.isoformat()}' THEN TRUE ELSE FALSE END)"
+                )
+                among = dialect.candidates(
+                    self.connection,
+                    query.terms,
+                    (every_where, every_params),
+                    (where, params),
+                    query.sort,
+                    valid,
+                    wanted,
+                    narrowed=narrowed,
+                )
         if query.terms:
             ranked = matched is None or matched <= RANKED_MATCHES
-            matches, match_params = dialect.scored_matches(query.terms, ranked=ranked)
+            matches, match_params = dialect.scored_matches(query.terms, ranked=ranked, among=among)
             documents = dialect.documents(joined=True)
             source = f"{documents} JOIN ({matches}) m ON m.product_id = d.product_id"
             params = match_params + params
             score = f"m.score * (1 + 0.02 * COALESCE({stars}, 0) + 0.05 * (CASE WHEN d.in_stock THEN 1 ELSE 0 END))"
         else:
             source, score = dialect.documents(), "0.0"
+            if among is not None:
+                where = f"{where} AND d.product_id = ANY(%s)"
+                params = [*params, among]
         order = {
             "relevance": f"score DESC, COALESCE({stars}, 0) DESC, d.published_at DESC",
             "price_asc": "d.price_vnd ASC, score DESC",
@@ -122,51 +174,93 @@ class DatabaseEngine:
             )
             for row in rows
         ]
-        return hits, total, facets
+        return hits, counted
 
-    def _counts(
-        self, query: SearchQuery, today, day: datetime.date, matched: int | None
-    ) -> tuple[int, dict[str, dict[str, int]]]:
-        """The total and the facet counts, from one grouped query.
+    def _counts(self, query: SearchQuery, today, day: datetime.date, matched: int | None) -> Counted:
+        """The total and the facet counts: exact up to SEARCH_EXACT_COUNT_LIMIT listings,
+        estimated past it.
 
-        Rows are grouped by the raw facet columns, in the order of the covering index
-        catalog_search_facets, so a browse without text streams that index with no sort;
-        whether each facet's own filter holds is then decided here, per group, so a facet
-        can count under every other active filter: standard faceted navigation without
-        one query (and one text match) per facet.
+        One grouped query reads the listings that match the text and the filters that are
+        not facets, at most the limit and one more: rows are grouped by the raw facet columns,
+        and whether each facet's own filter holds is decided here, per group, so a facet can
+        count under every other active filter (standard faceted navigation, without one query
+        and one text match per facet). When that is all of them, every count is exact.
+
+        Past the limit, counting every match would read every one of them (on PostgreSQL,
+        each from the table). The facets are then counted in a fixed sample of the listings
+        (SAMPLE: one in SAMPLE_BUCKETS, which PostgreSQL reads through its own small indexes)
+        and scaled up, and the total is counted up to the limit: "10.000+".
+
+        The sample is counted first: when it alone shows beyond doubt that the matches are past
+        the limit (_plainly_past), nothing more is read. Otherwise the listings are counted up to
+        the limit, and below it every count is exact.
 
         `matched` is how many listings the text matches, when the dialect counted them:
         past a few thousand, reading the whole narrow index beats looking each one up.
         """
+        limit = exact_count_limit()
         where, params = self._where(query, today, with_text=True, facet_filters=False)
-        documents = self.dialect.documents(joined=matched is not None and matched <= SCAN_MATCHES)
-        sql = (
-            "SELECT d.category_group, d.category, d.province_code, d.ocop_stars, d.ocop_issued_on, "  # noqa: S608 - fragments are ours
-            f"d.ocop_expires_on, COUNT(*) FROM {documents} WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6"
+        # The dialect's own count of the text's matches settles it when nothing else narrows them.
+        others = (query.certification, query.price_min, query.price_max, query.kind, query.in_stock)
+        known_past = matched is not None and matched > limit and all(value is None for value in others)
+        sample = None
+        # The sample first when it may well settle it alone: without the dialect's own count (PostgreSQL,
+        # and any browse), or when that count does. Otherwise (SQLite, with filters that may bring
+        # the matches under the limit) the exact count is tried first.
+        if matched is None or known_past:
+            sample = self._grouped(self.dialect.documents(), f"{SAMPLE} AND {where}", params)
+        if sample is None or not (known_past or _plainly_past(sum(row[-1] for row in sample), limit)):
+            joined = matched is not None and matched <= SCAN_MATCHES
+            known_below = matched is not None and matched <= limit
+            rows = self._grouped(
+                self.dialect.documents(joined=joined), where, params, limit=None if known_below else limit
+            )
+            if sum(row[-1] for row in rows) <= limit:
+                total, facets = _tally(query, day, rows)
+                return Counted(total=total, facets=facets)
+            if sample is None:
+                sample = self._grouped(self.dialect.documents(), f"{SAMPLE} AND {where}", params)
+        sampled, facets = _tally(query, day, sample)
+        facets = {
+            name: {value: n * SAMPLE_BUCKETS for value, n in counts.items()}
+            for name, counts in facets.items()
+        }
+        active = any(self._facet_filter(query, name, today)[1] for name in FACETS)
+        if not active or _plainly_past(sampled, limit):
+            return Counted(total=limit, facets=facets, total_exact=False, facets_exact=False)
+        total = self._count_up_to(query, today, limit)
+        if total <= limit:
+            return Counted(total=total, facets=facets, facets_exact=False)
+        return Counted(total=limit, facets=facets, total_exact=False, facets_exact=False)
+
+    def _grouped(self, documents: str, where: str, params: list, *, limit: int | None = None) -> list[tuple]:
+        """(group, category, province, stars, issued, expires, count) of the matching listings,
+        grouped in the order of the covering index catalog_search_facets, so a browse without
+        text streams that index with no sort; with `limit`, of at most limit + 1 of them."""
+        columns = (
+            "d.category_group, d.category, d.province_code, d.ocop_stars, d.ocop_issued_on, d.ocop_expires_on"
         )
+        if limit is None:
+            sql = f"SELECT {columns}, COUNT(*) FROM {documents} WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6"  # noqa: S608 - fragments are ours
+        else:
+            sql = (
+                f"SELECT d.*, COUNT(*) FROM (SELECT {columns} FROM {documents} WHERE {where} LIMIT %s) d "  # noqa: S608
+                "GROUP BY 1, 2, 3, 4, 5, 6"
+            )
+            params = [*params, limit + 1]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        total = 0
-        facets: dict[str, dict[str, int]] = {name: {} for name in query.facets}
-        for group, category, province, ocop_stars, issued_on, expires_on, count in rows:
-            valid_stars = ocop_stars if issued_on and expires_on and issued_on <= day <= expires_on else None
-            held_by = {
-                "category": not query.category or query.category in (category, group),
-                "province": not query.province_code or province == query.province_code,
-                "ocop_stars": query.stars_min is None
-                or (valid_stars is not None and valid_stars >= query.stars_min),
-            }
-            if all(held_by.values()):
-                total += count
-            values = {"category": (group, category), "province": (province,), "ocop_stars": (valid_stars,)}
-            for name in query.facets:
-                if all(h for other, h in held_by.items() if other != name):
-                    # dict.fromkeys: a product filed under a group itself counts once.
-                    for value in dict.fromkeys(values[name]):
-                        if value is not None:
-                            facets[name][str(value)] = facets[name].get(str(value), 0) + count
-        return total, facets
+            return cursor.fetchall()
+
+    def _count_up_to(self, query: SearchQuery, today, limit: int) -> int:
+        """How many listings match every filter, counted up to limit + 1."""
+        where, params = self._where(query, today, with_text=True)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {self.dialect.documents()} WHERE {where} LIMIT %s) d",  # noqa: S608
+                [*params, limit + 1],
+            )
+            return cursor.fetchone()[0]
 
     def _facet_filter(self, query: SearchQuery, name: str, today) -> tuple[str, list]:
         """The filter that belongs to a facet, or a condition always true when it is not active."""
@@ -212,18 +306,31 @@ class DatabaseEngine:
 
     def suggest(self, terms: tuple[Term, ...], limit: int) -> list[Suggestion]:
         """Product names whose words start as typed: names that begin with what was typed
-        ("nuoc m" → Nước mắm …) first, then shorter names, which are closer to it."""
+        ("nuoc m" → Nước mắm …) first, then shorter names, which are closer to it.
+
+        The two kinds are asked for one after the other, the second only when the first falls
+        short. Each is chosen among its first SUGGEST_CANDIDATES listings as the indexes give
+        them: a prefix that a hundred thousand names share (most of them the same few names,
+        in a scale catalogue) then costs a few hundred rows, not a sort of them all. Up to that
+        many, the answer is exactly the shortest names.
+        """
         condition, params = self.dialect.match_condition(terms, names_only=True)
         # Folded words are letters and digits only, so they hold no LIKE wildcard.
         typed = " ".join(word for term in terms for word in term.folded) + "%"
-        sql = (
-            f"SELECT d.name, d.url FROM catalog_searchdocument d WHERE {condition} "  # noqa: S608
-            "ORDER BY (CASE WHEN d.name_folded LIKE %s THEN 0 ELSE 1 END), LENGTH(d.name), d.product_id DESC "
-            "LIMIT %s"
-        )
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, typed, limit * 4])
-            rows = cursor.fetchall()
+        wanted = limit * 4
+        rows: list[tuple] = []
+        for begins in ("", "NOT "):
+            sql = (
+                "SELECT d.name, d.url FROM catalog_searchdocument d WHERE d.product_id IN ("  # noqa: S608
+                f"SELECT d.product_id FROM catalog_searchdocument d WHERE {condition} "
+                f"AND {begins}d.name_folded LIKE %s LIMIT %s) "
+                "ORDER BY LENGTH(d.name), d.product_id DESC LIMIT %s"
+            )
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, [*params, typed, SUGGEST_CANDIDATES, wanted - len(rows)])
+                rows += cursor.fetchall()
+            if len(rows) >= wanted:
+                break
         suggestions: dict[str, Suggestion] = {}
         for name, url in rows:
             suggestions.setdefault(name.casefold(), Suggestion(text=name, url=url))
@@ -260,18 +367,20 @@ class DatabaseEngine:
         """Empty the index and fill it from `documents`; readers see the old index until it commits."""
         written = 0
         vocabulary: Counter[str] = Counter()
+
         with transaction.atomic(using=self.using):
             self.dialect.before_rebuild(self.connection)
             with self.connection.cursor() as cursor:
                 cursor.execute("DELETE FROM catalog_searchdocument")
-            batch: list[SearchDocument] = []
-            for document in documents:
-                batch.append(document)
-                vocabulary.update(_words(document))
-                if len(batch) == INSERT_BATCH:
-                    written += self._write(batch, progress)
-                    batch = []
-            written += self._write(batch, progress)
+            # A batch at a time: the documents are read through the same connection.
+            documents = iter(documents)
+            while batch := list(itertools.islice(documents, INSERT_BATCH)):
+                for document in batch:
+                    vocabulary.update(_words(document))
+                self._insert(batch)
+                written += len(batch)
+                if progress:
+                    progress(len(batch))
             self.dialect.after_rebuild(self.connection)
             SearchTerm.objects.using(self.using).all().delete()
             SearchTerm.objects.using(self.using).bulk_create(
@@ -280,33 +389,21 @@ class DatabaseEngine:
             )
         return written
 
-    def _write(self, batch: list[SearchDocument], progress) -> int:
-        self._insert(batch)
-        if progress and batch:
-            progress(len(batch))
-        return len(batch)
-
-    def _insert(self, documents: list[SearchDocument]) -> None:
-        """INSERT with executemany: bulk_create's per-object work was half of a rebuild's time."""
-        if not documents:
-            return
+    def _insert(self, documents: Iterable[SearchDocument]) -> None:
+        """Write documents as plain rows: bulk_create's per-object work was half of a rebuild's time."""
         fields = SearchDocument._meta.concrete_fields
         connection = self.connection
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
         # Only dates need converting (SQLite stores them as text); the rest goes in as it is.
         dates = {f.attname for f in fields if isinstance(f, models.DateField)}
-        rows = [
+        rows = (
             [
                 f.get_db_prep_save(value, connection) if f.attname in dates else value
                 for f in fields
                 for value in (getattr(d, f.attname),)
             ]
             for d in documents
-        ]
-        sql = f"INSERT INTO catalog_searchdocument ({columns}) VALUES ({placeholders})"  # noqa: S608 - model metadata
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+        )
+        self.dialect.insert_rows(connection, "catalog_searchdocument", [f.column for f in fields], rows)
 
     # --- entries (catalog.search.entries) ----------------------------------------------------------
     # Entries are few (thousands, not the catalogue's hundreds of thousands), so they are always
@@ -388,6 +485,51 @@ def _entry_where(query: EntryQuery, today) -> tuple[str, list]:
     return " AND ".join(conditions), params
 
 
+def exact_count_limit() -> int:
+    """Past this many matching listings, totals are lower bounds and facet counts estimates."""
+    return settings.SEARCH_EXACT_COUNT_LIMIT
+
+
+def in_sample(product_id: int) -> bool:
+    """Whether a listing is in the counting sample: SAMPLE, computed here."""
+    return (product_id * SAMPLE_MULTIPLIER) % 2**32 >> (32 - SAMPLE_BITS) == 0
+
+
+def _plainly_past(sampled: int, limit: int) -> bool:
+    """Whether `sampled` listings of the sample show, beyond doubt, more than `limit` listings.
+
+    Were there `limit` or fewer, the sample would hold limit / SAMPLE_BUCKETS of them on
+    average; ten standard deviations more (and at least SAMPLE_CERTAIN) does not happen by
+    chance (odds below 10⁻²⁰), and the ids are hashed, so no order of creation makes it happen.
+    """
+    expected = limit / SAMPLE_BUCKETS
+    return sampled >= max(SAMPLE_CERTAIN, expected + 10 * math.sqrt(expected))
+
+
+def _tally(query: SearchQuery, day: datetime.date, rows: list[tuple]):
+    """The total and the facet counts from grouped rows (see `_counts`)."""
+    total = 0
+    facets: dict[str, dict[str, int]] = {name: {} for name in query.facets}
+    for group, category, province, ocop_stars, issued_on, expires_on, count in rows:
+        valid_stars = ocop_stars if issued_on and expires_on and issued_on <= day <= expires_on else None
+        held_by = {
+            "category": not query.category or query.category in (category, group),
+            "province": not query.province_code or province == query.province_code,
+            "ocop_stars": query.stars_min is None
+            or (valid_stars is not None and valid_stars >= query.stars_min),
+        }
+        if all(held_by.values()):
+            total += count
+        values = {"category": (group, category), "province": (province,), "ocop_stars": (valid_stars,)}
+        for name in query.facets:
+            if all(h for other, h in held_by.items() if other != name):
+                # dict.fromkeys: a product filed under a group itself counts once.
+                for value in dict.fromkeys(values[name]):
+                    if value is not None:
+                        facets[name][str(value)] = facets[name].get(str(value), 0) + count
+    return total, facets
+
+
 def _words(document: SearchDocument) -> set[str]:
     """The folded words of a document, each once (MAX_TERM_LENGTH letters at most)."""
     words = set(document.name_folded.split()) | set(document.body_folded.split())
@@ -416,6 +558,19 @@ def _primary_phrase(terms: tuple[Term, ...]) -> list[tuple[str, ...]]:
 
 def _marked_words(terms: tuple[Term, ...]) -> list[str]:
     return [word for term in terms if not term.prefix for word in term.marked]
+
+
+def _ids(connection, sql: str, params: list) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _unindexed(column: str) -> str:
+    """`column` in a form no index provides, so that PostgreSQL reads the matches and sorts them
+    rather than walk the column's index (see PostgresText.candidates)."""
+    zero = "INTERVAL '0 days'" if column == "d.published_at" else "0"
+    return f"({column} + {zero})"
 
 
 class SqliteText:
@@ -469,10 +624,24 @@ class SqliteText:
         index = "catalog_search_by_product" if joined else "catalog_search_facets"
         return f"catalog_searchdocument d INDEXED BY {index}"
 
+    def insert_rows(self, connection, table: str, columns: list[str], rows: Iterator[list]) -> None:
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        placeholders = ", ".join(["%s"] * len(columns))
+        with connection.cursor() as cursor:
+            while batch := list(itertools.islice(rows, INSERT_BATCH)):
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", batch)  # noqa: S608 - model metadata
+
     def _matching(self) -> str:
         return f"rowid IN (SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s)"  # noqa: S608 - our table
 
-    def scored_matches(self, terms: tuple[Term, ...], *, ranked: bool = True) -> tuple[str, list]:
+    # BM25 in FTS5 reads only its own index, so every match is ranked (or none, see RANKED_MATCHES).
+    ranks_candidates = False
+
+    def from_indexes(self, connection, active: bool):
+        """SQLite's plans need no steering: its text matches always come from FTS5."""
+        return contextlib.nullcontext()
+
+    def scored_matches(self, terms: tuple[Term, ...], *, ranked: bool = True, among=None) -> tuple[str, list]:
         columns = self.FOLDED
         boosts, params = [], []
         marked = _marked_words(terms)
@@ -527,6 +696,10 @@ class SqliteText:
                 cursor.execute(statement)
 
 
+# The GIN indexes of the document table (migrations 0005 and 0008).
+GIN_INDEXES = ("catalog_search_match", "catalog_searchdocument_name_vector", "catalog_search_sample_match")
+
+
 class PostgresText:
     """ts_rank over the weighted tsvector (name A, rest C), doubled for an exact marked match
     and for the words side by side; a vocabulary table for typos."""
@@ -535,6 +708,10 @@ class PostgresText:
         # The entries' table has the same weighted search_vector (migration 0007).
         self.table = "catalog_searchentry" if entries else "catalog_searchdocument"
         self.key = "id" if entries else "product_id"
+        # Listings are matched on their folded words, kept in the row (migration 0008); the
+        # weighted vector, read back from TOAST, only ranks them. Entries are few: their
+        # weighted vector does both.
+        self.matched = "search_vector" if entries else "match_vector"
 
     def tsquery(self, terms: tuple[Term, ...]) -> str:
         clauses = []
@@ -555,7 +732,7 @@ class PostgresText:
             # The names-only vector of migration 0005: its index answers without rechecking
             # the weighted vector, descriptions and all.
             return "d.name_vector @@ to_tsquery('simple', %s)", [self.tsquery(terms)]
-        return "d.search_vector @@ to_tsquery('simple', %s)", [self.tsquery(terms)]
+        return f"d.{self.matched} @@ to_tsquery('simple', %s)", [self.tsquery(terms)]
 
     def count_matches(self, connection, terms: tuple[Term, ...]) -> None:
         """PostgreSQL's planner estimates this itself."""
@@ -564,7 +741,166 @@ class PostgresText:
     def documents(self, *, joined: bool = False) -> str:
         return "catalog_searchdocument d"
 
-    def scored_matches(self, terms: tuple[Term, ...], *, ranked: bool = True) -> tuple[str, list]:
+    # Ranking reads each listing's vector back from TOAST: only candidates are ranked.
+    ranks_candidates = True
+
+    @contextlib.contextmanager
+    def from_indexes(self, connection, active: bool):
+        """While `active`, read listings only through bitmaps of the indexes (the text's GIN index,
+        the category's or province's), never by walking the table or an index and checking
+        each row against the words and filters.
+
+        The planner takes a LIMIT to mean a walk will soon find enough, judging by the share of
+        listings that qualify, as if they were spread evenly; they are not (the filters and the
+        words go together: no pomelo costs between 100,000 and 400,000 đồng), and such walks
+        read the whole catalogue to find nothing (1.2 s). Through the indexes, a query reads at
+        most the listings that qualify. For this transaction only (SET LOCAL), then as it was.
+        """
+        if not active:
+            yield
+            return
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            try:
+                yield
+            finally:
+                # After a failed statement the savepoint's rollback undoes them instead.
+                with contextlib.suppress(DatabaseError):
+                    cursor.execute("RESET enable_seqscan")
+                    cursor.execute("RESET enable_indexscan")
+
+    def candidates(
+        self,
+        connection,
+        terms: tuple[Term, ...],
+        matching: tuple[str, list],
+        filtered: tuple[str, list],
+        sort: str,
+        valid: str,
+        n: int,
+        *,
+        narrowed: bool,
+    ) -> list[int]:
+        """The ids of the `n` listings worth ranking among those `matching` (the text and the
+        filters; `filtered` is the filters alone), read so that a few hundred rows are read
+        rather than every match (with the indexes of migration 0008):
+
+        - by relevance, with text: those whose name holds every word first, then the others,
+          as the GIN indexes give them. The name weighs ten times the rest in ts_rank, so these
+          are what it would put first; which of many equal name matches are ranked is arbitrary,
+          as the words are;
+        - by stars, or by relevance without text: the listings with valid stars, most stars
+          first, then the others, newest first: exactly the order of a browse;
+        - by price or date: the first n in that order, exactly.
+
+        Ordered by text relevance among themselves, only listings of equal stars, price or date
+        past the n-th are left out.
+
+        A browse of the whole catalogue (or of a price range, or what is in stock) walks the index
+        of its order, checking the filters. With words, a category or a province (`narrowed`),
+        the planner would walk too, judging by the share of listings that qualify as if they
+        were spread evenly over prices and dates; they are not (no honey is among the cheapest
+        listings), and one such walk read half a million rows for "mật ong". So such a sorted
+        read first finds, in the counting sample, where its n-th listing is likely to be
+        (`_cutoff`, with room to spare), reads only the listings before it through the indexes
+        (`from_indexes`), and sorts them; the sort keys are written so that no index provides
+        them ("+ 0"). If fewer than n are there, every listing that qualifies is read and sorted.
+        """
+        table = "catalog_searchdocument d"
+        where, params = matching
+        if sort == "relevance" and terms:
+            # A name holding every word matches (its words are in match_vector too): the names'
+            # own, smaller index finds them without the weight of the common words' long lists.
+            names = "d.name_vector @@ to_tsquery('simple', %s)"
+            words = self.tsquery(terms)
+            ids = _ids(
+                connection,
+                f"SELECT d.product_id FROM {table} WHERE {filtered[0]} AND {names} LIMIT %s",  # noqa: S608 - ours
+                [*filtered[1], words, n],
+            )
+            if len(ids) < n:
+                ids += _ids(
+                    connection,
+                    f"SELECT d.product_id FROM {table} WHERE {where} AND NOT {names} LIMIT %s",  # noqa: S608
+                    [*params, words, n - len(ids)],
+                )
+            return ids
+        starred = f"(d.ocop_stars IS NOT NULL AND {valid})"
+        if sort in ("relevance", "stars"):
+            reads = [
+                (f"{where} AND {starred}", [("d.ocop_stars", "DESC"), ("d.published_at", "DESC")]),
+                (f"{where} AND NOT {starred}", [("d.published_at", "DESC")]),
+            ]
+        else:
+            reads = [
+                (
+                    where,
+                    [
+                        {
+                            "price_asc": ("d.price_vnd", "ASC"),
+                            "price_desc": ("d.price_vnd", "DESC"),
+                            "newest": ("d.published_at", "DESC"),
+                        }[sort]
+                    ],
+                )
+            ]
+        ids: list[int] = []
+        for condition, keys in reads:
+            if not narrowed:
+                order = ", ".join(f"{column} {direction}" for column, direction in keys)
+                ids += _ids(
+                    connection,
+                    f"SELECT d.product_id FROM {table} WHERE {condition} ORDER BY {order}, d.product_id DESC LIMIT %s",  # noqa: S608
+                    [*params, n],
+                )
+                continue
+            order = ", ".join(f"{_unindexed(column)} {direction}" for column, direction in keys)
+            sql = f"SELECT d.product_id FROM {table} WHERE {{}} ORDER BY {order}, d.product_id DESC LIMIT %s"  # noqa: S608
+            cutoff = self._cutoff(connection, condition, params, keys, n)
+            found = []
+            if cutoff is not None:
+                found = _ids(connection, sql.format(f"{condition} AND {cutoff[0]}"), [*params, *cutoff[1], n])
+            if len(found) < n:
+                found = _ids(connection, sql.format(condition), [*params, n])
+            ids += found
+        return ids
+
+    def _cutoff(
+        self, connection, condition: str, params: list, keys: list[tuple[str, str]], n: int
+    ) -> tuple[str, list] | None:
+        """A condition that the first n listings of this order (`keys`) are likely to meet: at or
+        before the counting sample's (2n / SAMPLE_BUCKETS)-th in that order; None if the sample
+        holds fewer."""
+        rank = max(2, math.ceil(2 * n / SAMPLE_BUCKETS))
+        columns = ", ".join(column for column, _direction in keys)
+        order = ", ".join(f"{_unindexed(column)} {direction}" for column, direction in keys)
+        sql = (
+            f"SELECT {columns} FROM catalog_searchdocument d WHERE {SAMPLE} AND {condition} "  # noqa: S608 - ours
+            f"ORDER BY {order} LIMIT 1 OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, rank - 1])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        # (a, b) at or before (A, B) in this order: a before A, or a = A and b at or before B.
+        clauses, values, equal = [], [], []
+        for (column, direction), value in zip(keys, row, strict=True):
+            before = ">" if direction == "DESC" else "<"
+            last = len(equal) == len(keys) - 1
+            condition = f"{column} {before}{'=' if last else ''} %s"
+            if direction == "DESC":
+                condition = f"({condition} OR {column} IS NULL)"  # PostgreSQL puts NULL first, descending
+            clauses.append(" AND ".join([*equal, condition]))
+            values += [*(v for v in row[: len(equal)]), value]
+            equal.append(f"{column} = %s")
+        return "(" + " OR ".join(clauses) + ")", values
+
+    def scored_matches(
+        self, terms: tuple[Term, ...], *, ranked: bool = True, among: list[int] | None = None
+    ) -> tuple[str, list]:
+        """Every match with its score; with `among` (candidates), only those, which all match."""
         boosts, params = [], []
         marked = _marked_words(terms)
         if marked:
@@ -579,19 +915,32 @@ class PostgresText:
             params.append(" <-> ".join(words))
         boost = "".join(f" + (CASE WHEN {b} THEN 1.0 ELSE 0.0 END)" for b in boosts)
         query = self.tsquery(terms)
-        sql = (
-            f"SELECT {self.key}, ts_rank(search_vector, to_tsquery('simple', %s)) * (1.0{boost}) AS score "  # noqa: S608 - boosts are ours
-            f"FROM {self.table} WHERE search_vector @@ to_tsquery('simple', %s)"
-        )
+        score = f"ts_rank(search_vector, to_tsquery('simple', %s)) * (1.0{boost}) AS score"
+        if among is not None:
+            sql = f"SELECT {self.key}, {score} FROM {self.table} WHERE {self.key} = ANY(%s)"  # noqa: S608 - ours
+            return sql, [query, *params, among]
+        sql = f"SELECT {self.key}, {score} FROM {self.table} WHERE {self.matched} @@ to_tsquery('simple', %s)"  # noqa: S608 - boosts are ours
         return sql, [query, *params, query]
+
+    def insert_rows(self, connection, table: str, columns: list[str], rows: Iterator[list]) -> None:
+        """COPY: several times faster than INSERT."""
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def before_rebuild(self, connection) -> None:
         """The tsvector column is computed as each row is written; a larger GIN pending list
         lets the index take the rows in bigger batches (this transaction only)."""
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+            # Merging the pending list into the index sorts it in this much memory.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
 
     def after_rebuild(self, connection) -> None:
-        """Fresh statistics, so the planner knows the new table."""
+        """The last pending entries merged (a search would otherwise read them one by one),
+        and fresh statistics, so the planner knows the new table."""
         with connection.cursor() as cursor:
+            for index in GIN_INDEXES:
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
             cursor.execute("ANALYZE catalog_searchdocument")

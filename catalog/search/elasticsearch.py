@@ -44,6 +44,7 @@ from .query import (
     MAX_PAGE,
     MAX_PAGE_SIZE,
     TYPO_MIN_LENGTH,
+    Counted,
     EntryHit,
     EntryQuery,
     Hit,
@@ -613,7 +614,8 @@ class ElasticsearchEngine:
 
     # --- reading --------------------------------------------------------------------------------
 
-    def search(self, query: SearchQuery) -> tuple[list[Hit], int, dict[str, dict[str, int]]]:
+    def search(self, query: SearchQuery) -> tuple[list[Hit], Counted]:
+        """Every count exact: the request tracks the total hits, and one shard counts the facets whole."""
         today = timezone.localdate()
         response = self._call(lambda: self.client.search(index=self.alias, body=search_body(query, today)))
         hits = [_hit(found, today) for found in response["hits"]["hits"]]
@@ -625,7 +627,7 @@ class ElasticsearchEngine:
             }
             for name in query.facets
         }
-        return hits, total, facets
+        return hits, Counted(total=total, facets=facets)
 
     def suggest(self, terms: tuple[Term, ...], limit: int) -> list[Suggestion]:
         response = self._call(lambda: self.client.search(index=self.alias, body=suggest_body(terms, limit)))

@@ -5,15 +5,16 @@ from typing import Protocol
 
 from catalog.models import SearchDocument, SearchEntry
 
-from .query import EntryHit, EntryQuery, Hit, SearchQuery, Suggestion, Term
+from .query import Counted, EntryHit, EntryQuery, Hit, SearchQuery, Suggestion, Term
 
 
 class SearchEngine(Protocol):
     name: str
 
-    def search(self, query: SearchQuery) -> tuple[list[Hit], int, dict[str, dict[str, int]]]:
+    def search(self, query: SearchQuery) -> tuple[list[Hit], Counted]:
         """A cleaned query (synonyms and corrections already in its terms) → the page of hits,
-        the total, and per facet asked for: value → count under every other active filter."""
+        and the total and, per facet asked for, value → count under every other active filter
+        (exact, or past the engine's threshold a lower bound and estimates: query.Counted)."""
 
     def suggest(self, terms: tuple[Term, ...], limit: int) -> list[Suggestion]:
         """Listings whose names contain the terms, the last one as a prefix."""

@@ -178,6 +178,22 @@ class CooperativeHit:
 
 
 @dataclass
+class Counted:
+    """What an engine counted for a query: the total and, per facet asked for, value → count
+    under every other active filter.
+
+    Past a threshold (settings.SEARCH_EXACT_COUNT_LIMIT) an engine may stop counting, as
+    Elasticsearch's track_total_hits does: the total is then a lower bound (`total_exact`
+    false: "10.000+") and the facet counts are estimates (`facets_exact` false: "≈ 1.200").
+    """
+
+    total: int
+    facets: dict[str, dict[str, int]]
+    total_exact: bool = True
+    facets_exact: bool = True
+
+
+@dataclass
 class SearchResult:
     hits: list[Hit]
     total: int
@@ -190,6 +206,10 @@ class SearchResult:
     # Cooperatives whose names hold the words (first page only): their listings match only
     # through their own words, so a cooperative is found here rather than through its products.
     cooperatives: list[CooperativeHit] = field(default_factory=list)
+    # False when `total` is a lower bound: at least that many listings match.
+    total_exact: bool = True
+    # False when the facet counts are estimates.
+    facets_exact: bool = True
 
 
 @dataclass

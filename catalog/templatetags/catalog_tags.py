@@ -17,6 +17,7 @@ from catalog import localization, selectors, structured_data
 register = template.Library()
 
 register.filter("vnd", localization.vnd)
+register.filter("whole_number", localization.whole_number)
 register.filter("in_language", localization.in_language)
 register.filter("display_name", localization.display_name)
 register.filter("local_date", localization.local_date)

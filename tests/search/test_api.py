@@ -77,8 +77,21 @@ def skus(response) -> list[str]:
 def test_a_search_answers_in_the_documented_shape(client, catalogue):
     body = get(client, q="nuoc mam", province="91").json()
 
-    assert set(body) == {"total", "page", "engine", "took_ms", "hits", "facets", "suggestion", "cooperatives"}
+    assert set(body) == {
+        "total",
+        "total_exact",
+        "facets_exact",
+        "page",
+        "engine",
+        "took_ms",
+        "hits",
+        "facets",
+        "suggestion",
+        "cooperatives",
+    }
     assert body["total"] == 1
+    assert body["total_exact"] is True
+    assert body["facets_exact"] is True
     assert body["page"] == 1
     assert body["engine"] == "database"
     assert isinstance(body["took_ms"], float)
@@ -151,6 +164,18 @@ def test_a_province_is_its_code_with_or_without_the_zero_or_its_name(client, cat
         catalogue["honey"],
         catalogue["fish_sauce_ha_giang"],
     }
+
+
+def test_past_the_counting_limit_the_answer_says_the_counts_are_not_exact(client, catalogue, settings):
+    settings.SEARCH_EXACT_COUNT_LIMIT = 2
+    body = get(client).json()
+    assert (body["total"], body["total_exact"], body["facets_exact"]) == (2, False, False)
+    assert body["hits"]
+
+    settings.SEARCH_EXACT_COUNT_LIMIT = 10_000
+    body = get(client).json()
+    assert (body["total_exact"], body["facets_exact"]) == (True, True)
+    assert body["total"] > 2
 
 
 def test_filters_narrow_the_hits(client, catalogue):

@@ -9,7 +9,7 @@ import datetime
 import os
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from catalog import search
 from catalog.models import CooperativeCertification, SearchSynonym
-from catalog.search import SearchQuery, SearchQueryError, SearchResult
+from catalog.search import SearchQuery, SearchQueryError, SearchResult, database
+from catalog.search.database import SAMPLE, SAMPLE_BUCKETS, in_sample
 from tests import factories
 
 ENGINES = [
@@ -475,6 +476,132 @@ def test_facets_follow_the_text(catalogue):
 
 def test_only_the_facets_asked_for_are_counted(catalogue):
     assert set(find("", facets=("province",)).facets) == {"province"}
+
+
+# --- counting past the limit (SEARCH_EXACT_COUNT_LIMIT) ------------------------------------------
+
+COUNTED = [
+    {},
+    {"text": "nuoc mam"},
+    {"province": "08"},
+    {"category": "food", "stars_min": 4},
+    {"text": "cam", "in_stock": True},
+    {"category": "food-fruit", "price_max": 300_000},
+    {"text": "tra", "kind": "lhhtx", "province": "Hà Giang"},
+]
+NOT_FACETS = ("text", "in_stock", "price_min", "price_max", "kind", "certification")
+
+
+def all_counts(result: SearchResult) -> dict[str, dict[str, int]]:
+    return {facet: counts(result, facet) for facet in result.facets}
+
+
+@pytest.mark.parametrize("filters", COUNTED)
+def test_counts_up_to_the_limit_are_the_exact_counts(catalogue, filters):
+    exact = find(**filters)
+    # The limit applies to the listings the facets count in: those matching all but the facet filters.
+    counted_in = find(**{k: v for k, v in filters.items() if k in NOT_FACETS}).total
+    with override_settings(SEARCH_EXACT_COUNT_LIMIT=counted_in):
+        at_the_limit = find(**filters)
+
+    assert (exact.total_exact, exact.facets_exact) == (True, True)
+    assert (at_the_limit.total_exact, at_the_limit.facets_exact) == (True, True)
+    assert at_the_limit.total == exact.total
+    assert all_counts(at_the_limit) == all_counts(exact)
+    assert skus(at_the_limit) == skus(exact)
+
+
+def test_past_the_limit_the_total_is_at_least_the_limit_and_the_facets_are_estimates(catalogue):
+    with override_settings(SEARCH_EXACT_COUNT_LIMIT=5):
+        result = find("")
+    if search.engine().name == "elasticsearch":
+        # Elasticsearch counts every hit (track_total_hits) and every facet whole.
+        assert (result.total, result.total_exact, result.facets_exact) == (12, True, True)
+        return
+    assert (result.total, result.total_exact, result.facets_exact) == (5, False, False)
+    assert len(result.hits) == 12
+    # The estimates come from the fixed sample, scaled up (and rounded).
+    expected = {}
+    for hit in find("", page_size=100).hits:
+        if in_sample(hit.product_id):
+            expected[hit.province_code] = expected.get(hit.province_code, 0) + SAMPLE_BUCKETS
+    assert counts(result, "province") == {code: search._rounded(n) for code, n in expected.items()}
+
+
+def test_past_the_limit_a_filtered_total_is_still_counted_up_to_it(catalogue):
+    with override_settings(SEARCH_EXACT_COUNT_LIMIT=5):
+        few = find("", province="91")
+        many = find("", province="01")
+    assert (few.total, few.total_exact) == (2, True)
+    if search.engine().name == "database":
+        assert not few.facets_exact
+        assert (many.total, many.total_exact) == (5, True)
+
+
+def test_the_sample_is_the_same_in_python_and_in_sql(catalogue):
+    ids = [*range(0, 3000), 2**31 - 1, 2**30 + 12_345, 987_654_321]
+    expression = SAMPLE.replace("d.product_id", "%s")
+    with connection.cursor() as cursor:
+        in_sql = []
+        for product_id in ids:
+            cursor.execute(f"SELECT CASE WHEN {expression} THEN 1 ELSE 0 END", [product_id])
+            in_sql.append(bool(cursor.fetchone()[0]))
+    assert in_sql == [in_sample(product_id) for product_id in ids]
+    # One in SAMPLE_BUCKETS, spread evenly: consecutive ids land in the sample alike.
+    assert abs(sum(in_sql[:3000]) - 3000 / SAMPLE_BUCKETS) < 10
+
+
+def test_estimates_are_the_sample_scaled_up(catalogue, monkeypatch):
+    if search.engine().name != "database":
+        pytest.skip("only the database engine estimates")
+    # A sample of every other listing, so that this small catalogue has one to estimate from.
+    monkeypatch.setattr(database, "SAMPLE", "d.product_id %% 2 = 0")
+    monkeypatch.setattr(database, "SAMPLE_BUCKETS", 2)
+    with override_settings(SEARCH_EXACT_COUNT_LIMIT=3):
+        result = find("")
+    hits = find("", page_size=100).hits
+    expected: dict[str, int] = {}
+    for hit in hits:
+        if hit.product_id % 2 == 0:
+            expected[hit.province_code] = expected.get(hit.province_code, 0) + 2
+    assert expected
+    assert counts(result, "province") == expected
+    assert not result.facets_exact
+
+
+# --- ranking only the best candidates of a broad match (PostgreSQL) -------------------------------
+
+
+@pytest.mark.parametrize("sort", ["price_asc", "price_desc", "newest", "stars", "relevance"])
+@pytest.mark.parametrize(("text", "filters"), [("thuc pham", {}), ("", {"category": "food"})])
+@pytest.mark.parametrize("sampled", [False, True])
+def test_a_broad_match_ranked_among_few_candidates_keeps_its_order_exact(
+    catalogue, monkeypatch, sort, text, filters, sampled
+):
+    # "thuc pham" (food) is in the body of every food listing: ten matches, as in the category.
+    everything = skus(find(text, sort=sort, page_size=100, **filters))
+    assert len(everything) == 10
+    if sampled:
+        # A sample of every other listing, so that sorted reads start from its cutoff.
+        monkeypatch.setattr(database, "SAMPLE", "d.product_id %% 2 = 0")
+        monkeypatch.setattr(database, "SAMPLE_BUCKETS", 2)
+    monkeypatch.setattr(database, "RANK_CANDIDATES", 2)
+    # The first page of 3 is then chosen from 3 candidates, the first 3 in that order.
+    first = skus(find(text, sort=sort, page_size=3, **filters))
+    if sort == "relevance" and text:
+        # By relevance, candidates are the name matches first, then any: none of these names says food.
+        assert set(first) <= set(everything)
+    else:
+        assert first == everything[:3]
+
+
+def test_a_broad_match_ranked_among_few_candidates_puts_name_matches_first(catalogue, monkeypatch):
+    # "ca" is in the coffee's name (Cà phê), and in the body of a listing made before it (the
+    # fish sauce's "cá cơm"): read in the table's order, the fish sauce would come first.
+    matches = skus(find("ca", page_size=100))
+    assert {sku(catalogue, "coffee"), sku(catalogue, "fish_sauce")} <= set(matches)
+    monkeypatch.setattr(database, "RANK_CANDIDATES", 1)
+    assert skus(find("ca", page_size=1)) == [sku(catalogue, "coffee")]
 
 
 # --- sorting and paging ----------------------------------------------------------------------------

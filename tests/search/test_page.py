@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 
 from catalog import search
+from catalog.search import database
 from tests import factories
 from tests.helpers import count_queries
 
@@ -69,6 +70,26 @@ def test_results_show_the_count_highlights_and_facets(client, catalogue):
     assert "An Giang <span" in page
     assert "Gia vị" in page  # the category facet's label, in Vietnamese
     assert "4★ trở lên" in page
+
+
+def test_past_the_counting_limit_the_page_shows_at_least_and_estimates(
+    client, catalogue, settings, monkeypatch
+):
+    settings.SEARCH_EXACT_COUNT_LIMIT = 10
+    # A sample of every other listing, so that this small catalogue has estimates to show.
+    monkeypatch.setattr(database, "SAMPLE", "d.product_id %% 2 = 0")
+    monkeypatch.setattr(database, "SAMPLE_BUCKETS", 2)
+
+    page = html(client, PAGE_EN)
+    assert "10+ products found" in page
+    assert re.search(r'title="Estimated count">\(≈ \d+\)', page)
+    assert not re.search(r'class="chip__count">\(\d+\)', page)
+
+    # Below the limit every number is exact, and none is marked.
+    page = html(client, PAGE_EN, q="nuoc mam")
+    assert "2 products found" in page
+    assert "≈" not in page
+    assert re.search(r'class="chip__count">\(2\)', page)
 
 
 def test_the_english_page_shows_english_names_and_the_marked_vietnamese(client, catalogue):

@@ -35,6 +35,7 @@ from catalog import search
 from catalog.models import Category, ProductPage, Province
 from catalog.search import SearchQuery, SearchQueryError
 from catalog.text import fold
+from demo import peer_search
 from demo.benchmarks import (
     bench_url,
     display,
@@ -42,6 +43,7 @@ from demo.benchmarks import (
     is_postgres,
     is_working_database,
     percentile,
+    server_cpu_ms,
     server_version,
 )
 from demo.data.products import SCALE_SKU_PREFIX, TEMPLATES
@@ -63,6 +65,19 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Seed of the query mix (default 2026).")
         parser.add_argument("--json", action="store_true", help="Print one JSON object, nothing else.")
         parser.add_argument(
+            "--peer",
+            action="store_true",
+            help="Also time Wagtail's own search backend on the same queries (builds its index with "
+            "update_index when missing): demo/peer_search.py.",
+        )
+        parser.add_argument(
+            "--peer-time-cap",
+            type=float,
+            default=300.0,
+            metavar="SECONDS",
+            help="Stop timing the peer after this long (default 300); the JSON says how many ran.",
+        )
+        parser.add_argument(
             "--database",
             metavar="URL",
             help="The benchmark database (default: bench-data/search-N.sqlite3 on SQLite, "
@@ -74,6 +89,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["products"] < 1 or options["queries"] < 1:
             raise CommandError("--products and --queries must be 1 or more.")
+        if options["peer_time_cap"] <= 0:
+            raise CommandError("--peer-time-cap must be above 0.")
         if options["in_bench_database"]:
             figures = self._measure(options)
             self.stdout.write(json.dumps(figures))
@@ -96,6 +113,7 @@ class Command(BaseCommand):
             f"--products={options['products']}",
             f"--queries={options['queries']}",
             f"--seed={options['seed']}",
+            *(["--peer", f"--peer-time-cap={options['peer_time_cap']}"] if options["peer"] else []),
         ]
         # Only the JSON comes back on stdout; the build's progress goes straight to stderr.
         done = subprocess.run(  # noqa: S603 - our own interpreter and command, no shell
@@ -122,7 +140,9 @@ class Command(BaseCommand):
         log = self.stderr
         call_command("migrate", interactive=False, verbosity=0, stdout=log, stderr=log)
         scale = ProductPage.objects.filter(sku__startswith=SCALE_SKU_PREFIX).count()
+        build_s = None
         if scale < n:
+            started = time.perf_counter()
             log.write(f"Building the catalogue: {scale} scale listings held, {n} wanted (takes minutes).")
             # The demo's review emails would print to stdout, which carries only the JSON.
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
@@ -132,17 +152,33 @@ class Command(BaseCommand):
                     no_images=True,
                     no_fairs=True,
                     no_orders=True,
+                    # The measurement below rebuilds the index, and times it.
+                    no_scale_index=True,
                     stdout=log,
                     stderr=log,
                 )
+            build_s = round(time.perf_counter() - started, 1)
+            log.write(f"Built the catalogue in {build_s} s.")
+            if connection.vendor == "postgresql":
+                # Statistics for the new rows: without them the rebuild's reads chose plans that
+                # took minutes a batch (autovacuum gets to a million rows late).
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
         else:
             log.write(f"Reusing the catalogue: {scale} scale listings held.")
 
-        return measure(queries=options["queries"], seed=seed, log=log.write)
+        figures = measure(
+            queries=options["queries"],
+            seed=seed,
+            peer_time_cap=options["peer_time_cap"] if options["peer"] else None,
+            log=log.write,
+        )
+        return {**figures, "build_s": build_s}
 
 
-def measure(*, queries: int, seed: int, log=lambda message: None) -> dict:
-    """Rebuild the index, then time `queries` searches and as many suggestions, in this database."""
+def measure(*, queries: int, seed: int, peer_time_cap: float | None = None, log=lambda message: None) -> dict:
+    """Rebuild the index, then time `queries` searches and as many suggestions, in this database;
+    with `peer_time_cap`, Wagtail's own search on the same queries too (demo/peer_search.py)."""
     started = time.perf_counter()
     counts = search.rebuild()
     rebuild_s = time.perf_counter() - started
@@ -152,18 +188,16 @@ def measure(*, queries: int, seed: int, log=lambda message: None) -> dict:
     provinces = sorted(Province.objects.values_list("code", flat=True))
     mix = query_mix(queries, seed=seed, categories=categories, provinces=provinces)
     prefixes = prefix_mix(queries, seed=seed)
+    server = server_cpu_ms()
     for query in mix[:WARM_UP]:
-        _timed_search(query)
+        _timed(lambda query=query: _search(query), server)
     for prefix in prefixes[:WARM_UP]:
         search.suggest(prefix)
-    timings = [_timed_search(query) for query in mix]
+    timings = [_timed(lambda query=query: _search(query), server) for query in mix]
     search_ms = [wall for wall, _cpu in timings]
-    suggest_ms = []
-    for prefix in prefixes:
-        started = time.perf_counter()
-        search.suggest(prefix)
-        suggest_ms.append((time.perf_counter() - started) * 1000)
-    return {
+    suggestions = [_timed(lambda prefix=prefix: search.suggest(prefix), server) for prefix in prefixes]
+    suggest_ms = [wall for wall, _cpu in suggestions]
+    figures = {
         "engine": search.engine().name,
         "database": f"{connection.vendor} {server_version()}",
         "products": counts["indexed"],
@@ -176,20 +210,43 @@ def measure(*, queries: int, seed: int, log=lambda message: None) -> dict:
         "max_ms": round(max(search_ms), 1),
         "suggest_p50_ms": percentile(suggest_ms, 50),
         "rebuild_s": round(rebuild_s, 1),
-        # On a busy machine wall time waits for a core; CPU time does not (SQLite runs in-process).
+        # On a busy machine wall time waits for a core; CPU time does not. It is this process's
+        # (SQLite runs in it), plus the PostgreSQL backend's when the server is on this machine.
         "cpu_p95_ms": percentile([cpu for _wall, cpu in timings], 95),
+        "suggest_cpu_p95_ms": percentile([cpu for _wall, cpu in suggestions], 95),
+        "cpu_counts_server": server is not None,
         "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
     }
+    if peer_time_cap is not None:
+        figures.update(_peer(mix, search_ms, cap_s=peer_time_cap, log=log))
+    return figures
 
 
-def _timed_search(query: SearchQuery) -> tuple[float, float]:
-    """Wall and CPU milliseconds of one search (CPU: this process only, so without a database server)."""
-    started, cpu = time.perf_counter(), time.process_time()
+def _peer(mix: list[SearchQuery], search_ms: list[float], *, cap_s: float, log) -> dict:
+    """The peer's figures, and the ratio of its p95 to ours on the same queries (above 1: we are ahead)."""
+    index_s = peer_search.ensure_index(log=log)
+    peer = peer_search.measure(mix, cap_s=cap_s, log=log)
+    positions = peer.pop("positions")
+    ours = percentile([search_ms[i] for i in positions], 95) if positions else None
+    peer.update({"index_s": index_s, "ours_p95_ms": ours})
+    ratio = round(peer["p95_ms"] / ours, 1) if ours and peer["p95_ms"] else None
+    return {"peer": peer, "peer_ratio": ratio}
+
+
+def _search(query: SearchQuery) -> None:
     try:
         search.search(query)
     except SearchQueryError:
         pass  # a second page past the last one: a real request, answered with a message
-    return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+
+
+def _timed(call, server) -> tuple[float, float]:
+    """Wall and CPU milliseconds of `call`: this process's CPU, and the server's when `server` tells it."""
+    started, cpu = time.perf_counter(), time.process_time()
+    server_started = server() if server else 0.0
+    call()
+    server_ms = server() - server_started if server else 0.0
+    return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000 + server_ms
 
 
 # --- the query mix -------------------------------------------------------------------------------
@@ -288,5 +345,15 @@ def _report(figures: dict) -> str:
             f"p95 {figures['p95_ms']} ms (CPU {figures['cpu_p95_ms']} ms), max {figures['max_ms']} ms",
             f"  autocomplete: p50 {figures['suggest_p50_ms']} ms, p95 {figures['suggest_p95_ms']} ms",
             f"  full rebuild: {figures['rebuild_s']} s, {figures['index_docs_per_s']:,} listings/s",
+            *(
+                [
+                    f"  peer ({figures['peer']['engine']}): {figures['peer']['queries']} queries "
+                    f"({figures['peer']['timed_out']} cut off at {figures['peer']['time_cap_s']} s), "
+                    f"p50 {figures['peer']['p50_ms']} ms, p95 {figures['peer']['p95_ms']} ms; "
+                    f"ours on the same queries p95 {figures['peer']['ours_p95_ms']} ms: ratio {figures['peer_ratio']}"
+                ]
+                if "peer" in figures
+                else []
+            ),
         ]
     )

@@ -40,6 +40,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Skip the e-trading floor's demo buyers and orders (terms of sale included).",
         )
+        parser.add_argument(
+            "--no-scale-index",
+            action="store_true",
+            help="Leave the scale catalogue out of the search index (bench_search rebuilds it itself).",
+        )
 
     def handle(self, *args, **options):
         if options["products"] < 0:
@@ -51,6 +56,7 @@ class Command(BaseCommand):
             images=not options["no_images"],
             orders=not options["no_orders"],
             fairs=not options["no_fairs"],
+            index_scale=not options["no_scale_index"],
             log=lambda message: self.stdout.write(f"  {message}"),
         )
         made = ", ".join(f"{n} {what}" for what, n in result.created.items()) or "nothing new"
