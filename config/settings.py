@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Anonymous pages from the cache (docs/caching.md): below CSRF, above authentication.
+    "catalog.page_cache.middleware.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -102,6 +104,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "marketplace.context_processors.cart",
+                # After Django's own CSRF processor, which it overrides for pages being cached.
+                "catalog.page_cache.csrf_placeholder",
             ],
         },
     },
@@ -183,6 +187,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # The cache also holds the log-in and sign-up rate limits (below): every web process must share it,
 # so production sets CACHE_URL to Redis (redis://host:6379/1); local memory is per process.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Whole anonymous pages (home, catalogue, cooperatives, products, fairs, search) are kept in the
+# cache above for this many seconds, and retired at once when a page is published or unpublished,
+# stock, a price or a certificate changes (docs/caching.md). 0 turns the page cache off; it is off
+# by default in debug mode, so template edits show at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
 
 # Accounts through django-allauth (accounts/adapter.py, accounts/forms.py, templates/account/).
 # People log in with their email; there is no username.

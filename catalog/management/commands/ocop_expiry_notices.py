@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from catalog import page_cache
 from catalog.notifications import send_ocop_expiry_notices
 
 
@@ -39,6 +40,10 @@ class Command(BaseCommand):
             raise CommandError(f"--date: {error}") from error
 
         run = send_ocop_expiry_notices(today=today, within_days=days, dry_run=dry_run)
+        if not dry_run:
+            # A certificate expires by the date passing, not by a write. Cached pages already turn
+            # over at midnight (their key holds the date); the daily run retires them as well.
+            page_cache.invalidate()
 
         prefix = "[dry run] " if dry_run else ""
         for message in run.emails:
