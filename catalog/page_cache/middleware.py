@@ -133,14 +133,23 @@ def _store(candidate: Candidate, response) -> None:
 
 def _from_cache(request, entry) -> HttpResponse:
     _generation, headers, content = entry
-    response = HttpResponse(content, headers=headers)
+    response = HttpResponse(_token_in(request, content), headers=headers)
     response[HEADER] = "hit"
-    return _with_token(request, response)
+    return response
 
 
 def _with_token(request, response):
-    """Replace the placeholder by the visitor's own CSRF token (the CSRF middleware above then sets
-    their cookie, as it does for any page with a form)."""
-    if not response.streaming and CSRF_PLACEHOLDER_BYTES in response.content:
-        response.content = response.content.replace(CSRF_PLACEHOLDER_BYTES, get_token(request).encode())
+    if not response.streaming:
+        content = response.content
+        with_token = _token_in(request, content)
+        if with_token is not content:
+            response.content = with_token
     return response
+
+
+def _token_in(request, content: bytes) -> bytes:
+    """The page with the visitor's own CSRF token for the placeholder (the CSRF middleware above then
+    sets their cookie, as it does for any page with a form)."""
+    if CSRF_PLACEHOLDER_BYTES not in content:
+        return content
+    return content.replace(CSRF_PLACEHOLDER_BYTES, get_token(request).encode())

@@ -98,6 +98,7 @@ def test_bench_pages_serves_every_page_cached_and_uncached_and_prints_one_json_o
         assert page["p95_ms"] > 0
         assert page["ratio"] == pytest.approx(page["rps"] / figures["healthz_rps"], abs=0.001)
         assert page["errors"] == 0
+        assert page["server_cpu_ms"] is not None  # read from /proc: the tests run on Linux
     assert set(figures["goals"]) == {
         "cached_at_least_half_of_healthz",
         "uncached_product_and_category_at_least_15_percent",

@@ -15,6 +15,12 @@ the uncached figures are what a page costs to render, with nothing bench-only in
 page is loaded for S seconds by C connections of an asyncio HTTP/1.1 client (demo/load_client.py)
 after a short warm-up, as an anonymous visitor without cookies behind an HTTPS proxy.
 
+`/healthz` is loaded before and after the pages of each server, and `healthz_rps` is the mean of
+the four runs; each page's `ratio` is its requests per second over that. On a shared machine
+requests per second move with what else runs, so each figure also carries the server's CPU time
+per request (gunicorn's master and workers, from /proc), and `cpu_ratio`, /healthz's CPU per
+request over the page's: the ratio the server would reach with the cores to itself.
+
 The cache is whatever the environment configures (local memory by default: each worker has its
 own). The figures depend on the machine and on what else it runs; the README records ours.
 """
@@ -148,15 +154,26 @@ class Command(BaseCommand):
         paths = prepared["paths"]
         healthz, pages = [], []
         for cached in (True, False):
-            with _server(port, workers=options["workers"], env=production, cached=cached, log=self.stderr):
-                healthz.append(self._load("/healthz", port, options))
+            with _server(
+                port, workers=options["workers"], env=production, cached=cached, log=self.stderr
+            ) as server:
+                # /healthz before and after the pages, so a change in the machine's load shows.
+                healthz.append(self._load("/healthz", port, options, server=server))
                 for name in PAGES:
                     self._check(name, paths[name], port, cached=cached, workers=options["workers"])
-                    measured = self._load(paths[name], port, options)
+                    measured = self._load(paths[name], port, options, server=server)
                     pages.append({"page": name, "path": paths[name], "cached": cached, **measured})
+                healthz.append(self._load("/healthz", port, options, server=server))
         healthz_rps = round(sum(run["rps"] for run in healthz) / len(healthz), 1)
+        healthz_cpu = [run["server_cpu_ms"] for run in healthz if run["server_cpu_ms"]]
+        healthz_cpu_ms = round(sum(healthz_cpu) / len(healthz_cpu), 3) if healthz_cpu else None
         for page in pages:
             page["ratio"] = round(page["rps"] / healthz_rps, 3) if healthz_rps else None
+            page["cpu_ratio"] = (
+                round(healthz_cpu_ms / page["server_cpu_ms"], 3)
+                if healthz_cpu_ms and page["server_cpu_ms"]
+                else None
+            )
         pages.sort(key=lambda page: (PAGES.index(page["page"]), not page["cached"]))
         figures = {
             "server": f"gunicorn {_gunicorn_version()}",
@@ -165,7 +182,10 @@ class Command(BaseCommand):
             "pages": [_ordered(page) for page in pages],
             "goals": _goals(pages),
             # Context for reading the figures above.
-            "healthz_runs": [{"rps": run["rps"], "p95_ms": run["p95_ms"]} for run in healthz],
+            "healthz_runs": [
+                {key: run[key] for key in ("rps", "p95_ms", "server_cpu_ms")} for run in healthz
+            ],
+            "healthz_server_cpu_ms": healthz_cpu_ms,
             "database": prepared["database"],
             "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
             "concurrency": options["concurrency"],
@@ -202,18 +222,28 @@ class Command(BaseCommand):
                 return
         raise CommandError(f"The {name} page {path} did not come from the page cache ({states}).")
 
-    def _load(self, path: str, port: int, options) -> dict:
+    def _load(self, path: str, port: int, options, *, server) -> dict:
         if options["warmup"]:
             load(HOST, port, path, concurrency=options["concurrency"], seconds=options["warmup"])
+        cpu_before = _cpu_seconds(server.pid)
         result = load(HOST, port, path, concurrency=options["concurrency"], seconds=options["duration"])
+        cpu_after = _cpu_seconds(server.pid)
         if not result.served:
             raise CommandError(f"{path}: no request was served ({dict(result.errors)}).")
         figures = {
             "rps": round(result.rps, 1),
             "p95_ms": percentile(result.latencies_ms, 95),
             "errors": sum(result.errors.values()),
+            "server_cpu_ms": (
+                round((cpu_after - cpu_before) * 1000 / result.served, 3)
+                if cpu_before is not None and cpu_after is not None
+                else None
+            ),
         }
-        self.stderr.write(f"  {path}: {figures['rps']} req/s, p95 {figures['p95_ms']} ms")
+        self.stderr.write(
+            f"  {path}: {figures['rps']} req/s, p95 {figures['p95_ms']} ms, "
+            f"server CPU {figures['server_cpu_ms']} ms a request"
+        )
         return figures
 
     # --- inside the benchmark database ----------------------------------------------------------
@@ -342,6 +372,28 @@ def _get(port: int, path: str) -> tuple[int, str | None]:
         client.close()
 
 
+def _cpu_seconds(master: int) -> float | None:
+    """CPU time used so far by gunicorn's master and its workers (from /proc; None elsewhere).
+
+    The machine may be shared: requests per second then move with what else runs, while the
+    server's CPU time per request does not, or much less."""
+    try:
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a process that ended meanwhile
+            # After the command name: state, ppid, …; utime and stime are the 12th and 13th.
+            if int(entry.name) == master or int(fields[1]) == master:
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -383,7 +435,7 @@ def _gunicorn_version() -> str:
 
 
 def _ordered(page: dict) -> dict:
-    keys = ("page", "path", "cached", "rps", "p95_ms", "ratio", "errors")
+    keys = ("page", "path", "cached", "rps", "p95_ms", "ratio", "errors", "server_cpu_ms", "cpu_ratio")
     return {key: page[key] for key in keys}
 
 
@@ -407,7 +459,8 @@ def _report(figures: dict) -> str:
     for page in figures["pages"]:
         lines.append(
             f"{page['page']:<12} {'cached' if page['cached'] else 'uncached':<9} {page['rps']:>8} req/s  "
-            f"p95 {page['p95_ms']:>7} ms  {page['ratio']:.0%} of /healthz  {page['path']}"
+            f"p95 {page['p95_ms']:>7} ms  {page['ratio']:.0%} of /healthz  "
+            f"(server CPU {page['server_cpu_ms']} ms a request)  {page['path']}"
         )
     goals = figures["goals"]
     lines.append(
