@@ -5,8 +5,10 @@ Every test runs with the cache on (it is off by default in debug mode, as the su
 
 import datetime
 import re
+import uuid
 
 import pytest
+import redis
 from django.core.management import call_command
 from django.db import transaction
 from django.middleware.csrf import _unmask_cipher_token
@@ -259,6 +261,40 @@ def test_an_unreachable_cache_serves_pages_uncached(site, settings, refused_port
     assert response.status_code == 200
     assert state(response) is None
     assert "Mật ong hoa nhãn" in response.content.decode()
+
+
+@pytest.fixture
+def redis_pages(settings):
+    """The page cache in the local Redis, under a prefix of this test's own; skipped without Redis."""
+    location = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(location, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {location}")
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"test-pagecache-{uuid.uuid4().hex}",
+        },
+    }
+    settings.PAGE_CACHE_ALIAS = "pages"
+    yield
+    page_cache.cache().delete_many([page_cache.GENERATION_KEY])
+
+
+def test_pages_are_shared_and_retired_through_redis(site, redis_pages, django_capture_on_commit_callbacks):
+    url = site["product"].url
+    assert state(Client().get(url)) == "miss"
+    assert state(Client().get(url)) == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_set_stock(product=site["product"], stock=3)
+
+    response = Client().get(url)
+    assert state(response) == "miss"
+    assert "3 × kg" in response.content.decode()
 
 
 # --- what retires a cached page --------------------------------------------------------------------
