@@ -8,11 +8,13 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from . import converters, signal_handlers
+        from .page_cache import signals as page_cache_signals
         from .search import cooperatives, signals
 
         converters.register()
         cooperatives.register()
         signals.connect()
+        page_cache_signals.connect()
         signal_handlers.connect()
         _attach_admin_forms()
 

@@ -25,7 +25,7 @@ from wagtail.models import (
     Page,
 )
 
-from . import search
+from . import page_cache, search
 from .models import (
     Alliance,
     CatalogueIndexPage,
@@ -501,6 +501,8 @@ def products_bulk_upsert(
     _replace_inventory_and_certificates(touched)
     if reindex:
         search.queue_products([pk for pk, _data in touched])
+    # Rows written straight into the tables send no publish or save signals.
+    page_cache.invalidate()
     return len(to_create), len(changed)
 
 

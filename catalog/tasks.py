@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from background.retry import background_task
+from catalog import page_cache
 
 
 @background_task
@@ -23,6 +24,10 @@ def ocop_expiry_notices(
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     days = settings.OCOP_EXPIRY_NOTICE_DAYS if within_days is None else within_days
     run = send_ocop_expiry_notices(today=day, within_days=days, dry_run=dry_run)
+    if not dry_run:
+        # A certificate expires by the date passing, not by a write. Cached pages already turn
+        # over at midnight (their key holds the date); the daily run retires them as well.
+        page_cache.invalidate()
     return {
         "today": day.isoformat(),
         "until": (day + datetime.timedelta(days=days)).isoformat(),

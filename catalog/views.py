@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from . import search, selectors
 from .localization import display_name, localize_path, vnd
 from .models import CooperativePage
+from .page_cache import anonymous_page
 
 SEARCH_RESULTS_PER_PAGE = 20
 SEARCH_FILTERS = ("category", "province", "stars_min", "price_min", "price_max", "kind", "in_stock")
 _SEARCH_PARAMS = ("q", "sort", "page", *SEARCH_FILTERS)
 
 
+@anonymous_page(params=_SEARCH_PARAMS)
 def search_page(request):
     """The search page: the service's hits, facets and suggestion, for a plain GET form.
 

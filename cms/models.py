@@ -10,10 +10,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from catalog.page_cache import AnonymousPageCacheMixin
+
 ARTICLES_PER_PAGE = 12
 
 
-class HomePage(Page):
+class HomePage(AnonymousPageCacheMixin, Page):
     """The front door: featured OCOP products, browse by category and province, upcoming fairs."""
 
     tagline = models.CharField(_("tagline"), max_length=255, blank=True)

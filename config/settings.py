@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Anonymous pages from the cache (docs/caching.md): below CSRF, above authentication.
+    "catalog.page_cache.middleware.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -106,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "marketplace.context_processors.cart",
+                # After Django's own CSRF processor, which it overrides for pages being cached.
+                "catalog.page_cache.csrf_placeholder",
             ],
         },
     },
@@ -220,6 +224,12 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(
         socket_connect_timeout=_redis_timeout, socket_timeout=_redis_timeout
     )
+
+# Whole anonymous pages (home, catalogue, cooperatives, products, fairs, search) are kept in the
+# cache above for this many seconds, and retired at once when a page is published or unpublished,
+# stock, a price or a certificate changes (docs/caching.md). 0 turns the page cache off; it is off
+# by default in debug mode, so template edits show at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
 
 # Accounts through django-allauth (accounts/adapter.py, accounts/forms.py, templates/account/).
 # People log in with their email; there is no username.

@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .. import qr
+from ..page_cache import AnonymousPageCacheMixin
 from .places import Province, Ward
 
 TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -57,8 +58,10 @@ class MonthsField(models.JSONField):
         )
 
 
-class CatalogueIndexPage(RoutablePageMixin, Page):
+class CatalogueIndexPage(AnonymousPageCacheMixin, RoutablePageMixin, Page):
     """The catalogue: every cooperative, and their products by category and province."""
+
+    page_cache_params = ("page", "category", "province")
 
     intro = models.TextField(_("introduction"), blank=True)
     intro_en = models.TextField(_("English introduction"), blank=True)
@@ -118,12 +121,14 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
         return self._render_listing(request, province=code, category=request.GET.get("category") or None)
 
 
-class CooperativePage(Page):
+class CooperativePage(AnonymousPageCacheMixin, Page):
     """A cooperative (hợp tác xã), union of cooperatives or cooperative group, and its profile.
 
     Its admin form (`base_form_class`) is catalog.page_forms.CooperativePageForm, set by
     CatalogConfig.ready() so that models never import forms.
     """
+
+    page_cache_params = ("page",)
 
     class Kind(models.TextChoices):
         HTX = "htx", _("Cooperative (HTX)")
@@ -292,7 +297,7 @@ class CooperativeCertification(Orderable):
         return self.name if self.scheme == self.Scheme.OTHER else self.get_scheme_display()
 
 
-class ProductPage(RoutablePageMixin, Page):
+class ProductPage(AnonymousPageCacheMixin, RoutablePageMixin, Page):
     """A product listed by a cooperative (admin form: catalog.page_forms.ProductPageForm, set in ready())."""
 
     class Status(models.TextChoices):

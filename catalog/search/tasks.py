@@ -23,13 +23,18 @@ _pending = threading.local()
 
 @background_task
 def reindex_products(product_ids: list[int]) -> int:
+    from catalog import page_cache
     from catalog.search import index_products
 
     try:
-        return index_products(product_ids)
+        indexed = index_products(product_ids)
     except Exception:
         logger.exception("Could not reindex products %s", product_ids[:20])
         raise
+    # Search pages cached before the index caught up (a worker may run this well after the write's
+    # own commit) showed the listings as they were.
+    page_cache.invalidate()
+    return indexed
 
 
 @background_task

@@ -21,6 +21,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from catalog.page_cache import AnonymousPageCacheMixin
+
 RICH_TEXT = ["bold", "italic", "h3", "ol", "ul", "link"]
 
 
@@ -36,7 +38,7 @@ class Slot:
     tables: int
 
 
-class FairIndexPage(Page):
+class FairIndexPage(AnonymousPageCacheMixin, Page):
     """Fairs and connection events (hội chợ, kết nối cung cầu): upcoming first, then past ones."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -59,7 +61,7 @@ class FairIndexPage(Page):
         return context
 
 
-class FairPage(Page):
+class FairPage(AnonymousPageCacheMixin, Page):
     """A trade fair or exhibition (hội chợ, triển lãm), a supply–demand connection conference
     (hội nghị kết nối cung cầu) or an online fair, run by a lead alliance with co-organisers."""
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import has_verified_email
+from catalog import page_cache
 from catalog.models import CooperativePage, ProductPage, Province
 from fairs import notifications, permissions, tasks
 from fairs.models import (
@@ -219,6 +220,7 @@ def participant_decide(*, participant: Participant, user, approve: bool) -> Part
     participant.save(update_fields=["status", "decided_by", "decided_at"])
     if not approve:
         _release(participant)
+    page_cache.invalidate()  # the fair's page lists its approved cooperatives and buyers
     notifications.registration_decided(participant)
     tasks.queue_match_refresh(participant.fair_id)
     return participant
@@ -240,6 +242,7 @@ def participant_withdraw(*, participant: Participant, user) -> Participant:
     participant.decided_at = timezone.now()
     participant.save(update_fields=["status", "decided_at"])
     _release(participant)
+    page_cache.invalidate()
     return participant
 
 

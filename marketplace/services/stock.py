@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import F
 
+from catalog import page_cache
 from catalog.models import ProductInventory
 from catalog.search import queue_products
 
@@ -44,6 +45,8 @@ def allocate(wanted: Iterable[tuple[int, int]]) -> tuple[set[int], list[Shortage
         if left is not None:
             shortages.append(Shortage(product_id, quantity, left))
     if taken and not shortages:
+        # Product pages show their stock (a conditional update sends no save signal).
+        page_cache.invalidate()
         # Listings that just sold out leave the "in stock" filter of search.
         queue_products(
             ProductInventory.objects.filter(product_id__in=taken, stock=0).values_list(
@@ -61,3 +64,5 @@ def give_back(returned: Iterable[tuple[int, int]]) -> None:
             stock=F("stock") + quantity
         )
     queue_products([product_id for product_id, _quantity in returned])
+    if returned:
+        page_cache.invalidate()

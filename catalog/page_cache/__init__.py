@@ -1,0 +1,157 @@
+"""The anonymous page cache: whole public pages, kept for visitors who carry no state of their own.
+
+Why it is here: the writes that change a public page (stock, prices, certificates, publishing)
+start in catalog, and marketplace, fairs and cms above it must be able to say "pages changed", so
+the one function they call, `invalidate()`, lives in the lowest app that needs it.
+
+How it works (docs/caching.md has the reasons):
+
+- A view opts in: Wagtail page types through `AnonymousPageCacheMixin`, function views through
+  `@anonymous_page`, each naming the query parameters its page reads. Nothing else is cached.
+- The middleware (`middleware.PageCacheMiddleware`) looks a request up only when it is a GET or
+  HEAD without a session or messages cookie: without them the visitor is anonymous, with no cart
+  and no messages, so the page cannot hold anyone's data. It stores only a 200 HTML response of
+  an opted-in view, rendered for an anonymous user, that set no cookie, wrote nothing into the
+  session and was not marked private or uncacheable.
+- The CSRF token is the one per-visitor thing an anonymous page holds (the language switcher and
+  "Add to cart" are POST forms). While an opted-in page renders for such a request, `{% csrf_token %}`
+  writes a placeholder (`csrf_placeholder`, a context processor); the middleware replaces it with
+  the visitor's own token on every response, stored or served from the cache.
+- The key is the local date, the scheme, host, language, path and exact query string; each entry
+  holds the generation it was rendered in. `invalidate()` moves the generation after commit, which
+  retires every entry at once; the date retires them at midnight, when OCOP certificates expire
+  and fairs change state.
+"""
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+# What `{% csrf_token %}` writes into a page rendered for the cache; never a valid token.
+CSRF_PLACEHOLDER = "pagecache-csrf-placeholder-4b1e9c"
+CSRF_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+# Bounds on what is cached: longer query strings, more parameters or longer values are served
+# uncached, so a crawler or an attacker making up URLs cannot fill the cache with variants.
+MAX_QUERY_LENGTH = 256
+MAX_PARAMETERS = 8
+MAX_VALUE_LENGTH = 100
+
+_pending = threading.local()
+
+
+def cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def enabled() -> bool:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 0) > 0
+
+
+# --- invalidation -------------------------------------------------------------------------------
+
+
+def invalidate() -> None:
+    """Public pages changed: retire every cached page once the current transaction commits (at
+    once outside one). A rolled-back write retires nothing; a cache that cannot be reached is
+    logged and never breaks the write."""
+    _pending.bump = True
+    transaction.on_commit(_bump, robust=True)
+
+
+def _bump() -> None:
+    # Every invalidate() in a transaction registers this; the first to run moves the generation.
+    if not getattr(_pending, "bump", False):
+        return
+    _pending.bump = False
+    try:
+        cache().set(GENERATION_KEY, uuid.uuid4().hex[:16], timeout=None)
+    except Exception:
+        logger.exception("Could not retire the cached pages (the page cache is unreachable)")
+
+
+def generation(value: str | None = None) -> str:
+    """The current generation (`value` when the caller has just read it). A missing one (never set,
+    or evicted) becomes a new random value, never an earlier one, so an eviction cannot bring
+    retired pages back."""
+    store = cache()
+    if value is None:
+        value = store.get(GENERATION_KEY)
+    if value is None:
+        value = uuid.uuid4().hex[:16]
+        if not store.add(GENERATION_KEY, value, timeout=None):
+            value = store.get(GENERATION_KEY) or value
+    return value
+
+
+# --- opting in ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """Set on the request by the middleware when the request may be answered from the cache."""
+
+    key: str
+    generation: str
+    entry: tuple | None = None  # (generation, headers, content) when the cache holds the page
+    opted_in: bool = False
+
+
+def opt_in(request, params: Iterable[str]) -> None:
+    """Called by a cacheable view before it renders: its page may be cached for this request if
+    every query parameter is one the page reads, given once."""
+    candidate: Candidate | None = getattr(request, "page_cache", None)
+    if candidate is None:
+        return
+    allowed = set(params)
+    for name, values in request.GET.lists():
+        if name not in allowed or len(values) != 1 or len(values[0]) > MAX_VALUE_LENGTH:
+            return
+    candidate.opted_in = True
+
+
+def anonymous_page(*, params: Iterable[str] = ()) -> Callable:
+    """Decorate a function view whose page is the same for every anonymous visitor, given its URL
+    and the query parameters in `params`."""
+    params = tuple(params)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            opt_in(request, params)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class AnonymousPageCacheMixin:
+    """For Wagtail page types whose pages are the same for every anonymous visitor. Wagtail serves
+    a page with view restrictions (password, log-in, groups) without calling `serve`, and marks
+    those responses uncacheable, so they are never stored."""
+
+    # The query parameters the page reads (pagination, filters); any other is served uncached.
+    page_cache_params: tuple[str, ...] = ()
+
+    def serve(self, request, *args, **kwargs):
+        opt_in(request, self.page_cache_params)
+        return super().serve(request, *args, **kwargs)
+
+
+def csrf_placeholder(request) -> dict:
+    """Context processor: while an opted-in page renders for the cache, `{% csrf_token %}` writes the
+    placeholder instead of a token (this processor runs after Django's own, so its value wins)."""
+    candidate = getattr(request, "page_cache", None)
+    if candidate is not None and candidate.opted_in:
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}

@@ -1,0 +1,155 @@
+"""The middleware of the anonymous page cache (catalog/page_cache/__init__.py says what is cached).
+
+It sits right below CsrfViewMiddleware (config/settings.py): a page served from the cache has
+passed the security, session, locale, common and CSRF middleware, and the CSRF middleware sets the
+visitor's CSRF cookie for the token written into it. Authentication, messages and the rest are
+below it and do not run for a page served from the cache: no database query at all.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import cc_delim_re
+from django.utils.translation import get_language
+
+from . import (
+    CSRF_PLACEHOLDER_BYTES,
+    GENERATION_KEY,
+    MAX_PARAMETERS,
+    MAX_QUERY_LENGTH,
+    Candidate,
+    cache,
+    enabled,
+    generation,
+)
+
+logger = logging.getLogger(__name__)
+
+# Cookies the server reads to make a page someone's own: with either, the page is not cached.
+_STATEFUL_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+# Anonymous GETs under these are never pages: no cache lookup for them.
+_NOT_PAGES = ("/api/", "/admin/", "/documents/", "/payments/", "/static/", "/media/")
+_UNCACHEABLE = {"private", "no-cache", "no-store"}
+HEADER = "X-Page-Cache"
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        candidate = _candidate(request)
+        if candidate is not None:
+            cached = candidate.entry
+            if cached is not None:
+                return _from_cache(request, cached)
+            request.page_cache = candidate
+        response = self.get_response(request)
+        if candidate is not None and candidate.opted_in:
+            if _storable(request, response):
+                _store(candidate, response)
+            response[HEADER] = "miss"
+        return _with_token(request, response)
+
+
+def _candidate(request) -> Candidate | None:
+    """A request the cache may answer: an anonymous GET or HEAD that carries no state of its own."""
+    if not enabled() or request.method not in ("GET", "HEAD"):
+        return None
+    if any(name in request.COOKIES for name in _STATEFUL_COOKIES) or "HTTP_AUTHORIZATION" in request.META:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_QUERY_LENGTH or query.count("&") >= MAX_PARAMETERS:
+        return None
+    if request.path.startswith(_NOT_PAGES):
+        return None
+    key = _key(request)
+    try:
+        # One round trip: the generation and the entry together.
+        found = cache().get_many([GENERATION_KEY, key])
+        current = generation(found.get(GENERATION_KEY))
+    except Exception as error:  # an unreachable cache serves pages uncached, never an error
+        logger.warning("Page cache unavailable: %s", error)
+        return None
+    candidate = Candidate(key=key, generation=current)
+    entry = found.get(key)
+    if entry is not None and entry[0] == current:
+        candidate.entry = entry
+    return candidate
+
+
+def _key(request) -> str:
+    """Everything that makes two anonymous requests for an opted-in page differ. The query string is
+    kept as sent (its order shows in the page's links); the middleware and the view bound it."""
+    parts = (
+        timezone.localdate().isoformat(),
+        request.scheme,
+        request.get_host(),
+        get_language(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+    )
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8", "backslashreplace")).hexdigest()
+    return f"pagecache:page:{digest}"
+
+
+def _storable(request, response) -> bool:
+    """A page rendered for nobody in particular: a 200 HTML page for an anonymous user, which set
+    no cookie, wrote nothing into the session and is not marked private or uncacheable."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if response.has_header("Vary"):  # varies on something the key does not hold
+        return False
+    cache_control = {
+        part.split("=")[0].strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if cache_control & _UNCACHEABLE:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    session = getattr(request, "session", None)
+    return session is None or not session.modified
+
+
+def _store(candidate: Candidate, response) -> None:
+    headers = dict(response.items())
+    try:
+        cache().set(
+            candidate.key,
+            (candidate.generation, headers, response.content),
+            timeout=settings.PAGE_CACHE_SECONDS,
+        )
+    except Exception as error:
+        logger.warning("Could not store a page in the page cache: %s", error)
+
+
+def _from_cache(request, entry) -> HttpResponse:
+    _generation, headers, content = entry
+    response = HttpResponse(_token_in(request, content), headers=headers)
+    response[HEADER] = "hit"
+    return response
+
+
+def _with_token(request, response):
+    if not response.streaming:
+        content = response.content
+        with_token = _token_in(request, content)
+        if with_token is not content:
+            response.content = with_token
+    return response
+
+
+def _token_in(request, content: bytes) -> bytes:
+    """The page with the visitor's own CSRF token for the placeholder (the CSRF middleware above then
+    sets their cookie, as it does for any page with a form)."""
+    if CSRF_PLACEHOLDER_BYTES not in content:
+        return content
+    return content.replace(CSRF_PLACEHOLDER_BYTES, get_token(request).encode())
