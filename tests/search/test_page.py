@@ -205,8 +205,7 @@ def test_a_cooperative_named_by_the_words_is_shown_in_its_own_box(client, catalo
     page = html(client, PAGE, q="phu quoc")
 
     box = page.split('<aside class="search-cooperatives"', 1)[1].split("</aside>", 1)[0]
-    # Headed "Hợp tác xã" once /work/po-pending's translation is compiled ("Cooperatives" until then).
-    assert '<h3 id="search-cooperatives-heading" class="search-cooperatives__heading">' in box
+    assert '<h3 id="search-cooperatives-heading" class="search-cooperatives__heading">Hợp tác xã</h3>' in box
     assert re.search(r'<a href="/[^"]+/">HTX Nước mắm Phú Quốc</a>', box)
     assert "An Giang" in box
     # Its listings are found by their own words: "Nước mắm Phú Quốc" is, the other one is not.
