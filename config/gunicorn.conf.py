@@ -8,7 +8,7 @@
 | GUNICORN_BIND | 127.0.0.1:8000 | Address (or `unix:/path`) to listen on; behind a reverse proxy. |
 | WEB_CONCURRENCY | 2 × cores + 1 | Worker processes (gunicorn's own variable). |
 | GUNICORN_THREADS | 1 | Threads per worker; above 1 the worker class is gthread. |
-| GUNICORN_TIMEOUT | 90 | Seconds a request may run before its worker is killed and replaced. |
+| GUNICORN_TIMEOUT | 30 | Seconds a request may run before its worker is killed and replaced. |
 | GUNICORN_GRACEFUL_TIMEOUT | 30 | Seconds workers get to finish their requests on stop or reload. |
 | GUNICORN_KEEPALIVE | 5 | Seconds a kept-alive connection waits for its next request (gthread). |
 | GUNICORN_MAX_REQUESTS | 1000 | A worker is replaced after this many requests (0: never). |
@@ -23,8 +23,8 @@ and a page is mostly Python CPU with short database waits, so about two workers 
 cores busy while some wait, plus one (gunicorn's advice, 2 × cores + 1). Threads share a core
 through the GIL (bench_checkout measured 38 purchases/s with threads against 52-60 with processes),
 so they stay at 1 unless slow clients reach gunicorn without a buffering proxy. The timeout bounds a
-stuck request. It is 90 s because the organisers' meeting scheduler may still run inside its request
-for up to 60 s (its time limit); once that runs in the task worker, 30 s is enough. A database that
+stuck request. 30 s is ample: the long work (the meeting scheduler, large statement imports,
+emails) runs in the task worker, not in a request. A database that
 does not answer fails sooner (DATABASE_CONNECT_TIMEOUT, 5 s) and answers 503. Replacing workers every thousand requests or so bounds slow memory growth; preloading
 makes that cheap (a fork) and makes a broken configuration fail once, in the master, at start.
 """
@@ -57,7 +57,7 @@ wsgi_app = "config.wsgi:application"
 bind = [os.environ.get("GUNICORN_BIND", "").strip() or "127.0.0.1:8000"]
 workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
 threads = _int("GUNICORN_THREADS", 1)
-timeout = _int("GUNICORN_TIMEOUT", 90)
+timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)

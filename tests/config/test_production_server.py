@@ -42,7 +42,7 @@ def test_gunicorn_defaults(monkeypatch):
     assert conf["wsgi_app"] == "config.wsgi:application"
     assert conf["bind"] == ["127.0.0.1:8000"]
     assert conf["workers"] == 2 * os.cpu_count() + 1
-    assert (conf["threads"], conf["timeout"], conf["graceful_timeout"]) == (1, 90, 30)
+    assert (conf["threads"], conf["timeout"], conf["graceful_timeout"]) == (1, 30, 30)
     assert (conf["max_requests"], conf["max_requests_jitter"]) == (1000, 100)
     assert conf["accesslog"] == "-"  # stdout
     assert conf["preload_app"] is True

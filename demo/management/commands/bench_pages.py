@@ -318,17 +318,23 @@ def _server(port: int, *, workers: int, env: dict, cached: bool, log):
     """gunicorn on 127.0.0.1:port with `workers` sync workers, the page cache on or off; stopped after."""
     executable = Path(sys.executable).with_name("gunicorn")
     command = [str(executable)] if executable.exists() else [sys.executable, "-m", "gunicorn"]
-    command += [
-        "config.wsgi:application",
-        f"--bind={HOST}:{port}",
-        f"--workers={workers}",
-        "--worker-class=sync",
-        "--log-level=warning",
-    ]
+    # The production server's own settings (config/gunicorn.conf.py, as `make serve` runs it), with
+    # the address and the number of workers of this run, sync workers, no access log, and workers
+    # never replaced: with the local-memory cache a replaced worker would start with an empty cache.
+    command += ["-c", str(Path(settings.BASE_DIR) / "config" / "gunicorn.conf.py")]
     seconds = env.get("PAGE_CACHE_SECONDS", "") if cached else "0"
     if cached and not (seconds.isdigit() and int(seconds) > 0):
         seconds = "300"  # the production default, whatever debug mode's default of 0 says
-    env = {**env, "PAGE_CACHE_SECONDS": seconds}
+    env = {
+        **env,
+        "PAGE_CACHE_SECONDS": seconds,
+        "GUNICORN_BIND": f"{HOST}:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_THREADS": "1",
+        "GUNICORN_MAX_REQUESTS": "0",
+        "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_LOG_LEVEL": "warning",
+    }
     log.write(
         f"Starting gunicorn ({workers} workers, page cache {'on' if cached else 'off'}) on port {port}."
     )
