@@ -230,6 +230,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # stock, a price or a certificate changes (docs/caching.md). 0 turns the page cache off; it is off
 # by default in debug mode, so template edits show at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
+# With the local-memory cache (no REDIS_URL) every process keeps its own pages; a change replaces
+# this file so that the other processes on the machine retire theirs too (catalog/page_cache/).
+PAGE_CACHE_STAMP_FILE = env.path("PAGE_CACHE_STAMP_FILE", default=BASE_DIR / "var" / "page-cache-stamp")
 
 # Accounts through django-allauth (accounts/adapter.py, accounts/forms.py, templates/account/).
 # People log in with their email; there is no username.

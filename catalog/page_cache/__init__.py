@@ -24,14 +24,18 @@ How it works (docs/caching.md has the reasons):
 """
 
 import logging
+import os
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -77,12 +81,14 @@ def _bump() -> None:
         cache().set(GENERATION_KEY, uuid.uuid4().hex[:16], timeout=None)
     except Exception:
         logger.exception("Could not retire the cached pages (the page cache is unreachable)")
+    if enabled() and _process_local():
+        _write_stamp()
 
 
 def generation(value: str | None = None) -> str:
     """The current generation (`value` when the caller has just read it). A missing one (never set,
     or evicted) becomes a new random value, never an earlier one, so an eviction cannot bring
-    retired pages back."""
+    retired pages back. With a cache of this process only, the shared stamp is part of it."""
     store = cache()
     if value is None:
         value = store.get(GENERATION_KEY)
@@ -90,7 +96,45 @@ def generation(value: str | None = None) -> str:
         value = uuid.uuid4().hex[:16]
         if not store.add(GENERATION_KEY, value, timeout=None):
             value = store.get(GENERATION_KEY) or value
+    if _process_local():
+        value = f"{value}:{_read_stamp()}"
     return value
+
+
+# --- processes without a shared cache ---------------------------------------------------------------
+# With the local-memory cache each gunicorn worker (and each command, and the task worker) keeps its
+# own pages and its own generation, so a change made in one process would leave the others serving
+# the old page until it expires. They share the disk, so a change also replaces a stamp file
+# (settings.PAGE_CACHE_STAMP_FILE), and the generation of a process-local cache includes the file's
+# identity: one stat() per request, a few microseconds. Redis is shared and needs none of this.
+
+
+def _process_local() -> bool:
+    return isinstance(cache(), LocMemCache)
+
+
+def _stamp_file() -> Path:
+    return Path(settings.PAGE_CACHE_STAMP_FILE)
+
+
+def _read_stamp() -> str:
+    try:
+        found = os.stat(_stamp_file())
+    except OSError:
+        return "-"
+    return f"{found.st_ino}.{found.st_mtime_ns}"
+
+
+def _write_stamp() -> None:
+    """Replace the stamp file (a new file each time, so its inode and time change together)."""
+    path = _stamp_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=".stamp-", delete=False) as new:
+            new.write(uuid.uuid4().hex)
+        os.replace(new.name, path)
+    except OSError:
+        logger.exception("Could not write the page cache's stamp %s: other processes keep their pages", path)
 
 
 # --- opting in ------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ MESSAGES = 'class="container messages"'
 def _page_cache_on(settings, tmp_path):
     settings.PAGE_CACHE_SECONDS = 300
     settings.MEDIA_ROOT = tmp_path
+    settings.PAGE_CACHE_STAMP_FILE = tmp_path / "page-cache-stamp"
 
 
 @pytest.fixture
@@ -437,3 +438,27 @@ def test_generation_survives_eviction_without_reviving_retired_pages(site):
     visitor = warm(site["product"].url)
     page_cache.cache().delete(page_cache.GENERATION_KEY)  # evicted, as an LRU cache may
     assert state(visitor.get(site["product"].url)) == "miss"
+
+
+def test_a_change_in_another_process_retires_the_pages_of_this_one(site, settings):
+    """With the local-memory cache each process has its own pages and generation; another gunicorn
+    worker's change reaches this one through the stamp file it replaces."""
+    visitor = warm(site["product"].url)
+    page_cache._write_stamp()  # what another process's invalidate() does to the shared disk
+    response = visitor.get(site["product"].url)
+    assert state(response) == "miss"
+    assert state(visitor.get(site["product"].url)) == "hit"
+    assert settings.PAGE_CACHE_STAMP_FILE.exists()
+
+
+def test_an_unwritable_stamp_file_is_logged_and_changes_nothing_else(
+    site, settings, tmp_path, caplog, django_capture_on_commit_callbacks
+):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    settings.PAGE_CACHE_STAMP_FILE = blocker / "stamp"  # its folder is a file: cannot be written
+    visitor = warm(site["product"].url)
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache.invalidate()
+    assert "Could not write the page cache's stamp" in caplog.text
+    assert state(visitor.get(site["product"].url)) == "miss"  # this process's own pages are retired
