@@ -41,7 +41,7 @@ SCAN_MATCHES = 5_000
 # times SAMPLE_MULTIPLIER (2**32 / the golden ratio) has its top SAMPLE_BITS bits (of 32) zero.
 # This Fibonacci hashing spreads consecutive ids evenly, so a cooperative's products, created
 # one after another, are sampled alike whatever their order. PostgreSQL indexes exactly this
-# expression in partial indexes (migration 0008), and SQLite computes it from the id in its
+# expression in partial indexes (migration 0009), and SQLite computes it from the id in its
 # covering indexes; the same in Python: in_sample().
 SAMPLE_BITS = 6
 SAMPLE_BUCKETS = 2**SAMPLE_BITS
@@ -696,7 +696,7 @@ class SqliteText:
                 cursor.execute(statement)
 
 
-# The GIN indexes of the document table (migrations 0005 and 0008).
+# The GIN indexes of the document table (migrations 0005 and 0009).
 GIN_INDEXES = ("catalog_search_match", "catalog_searchdocument_name_vector", "catalog_search_sample_match")
 
 
@@ -708,7 +708,7 @@ class PostgresText:
         # The entries' table has the same weighted search_vector (migration 0007).
         self.table = "catalog_searchentry" if entries else "catalog_searchdocument"
         self.key = "id" if entries else "product_id"
-        # Listings are matched on their folded words, kept in the row (migration 0008); the
+        # Listings are matched on their folded words, kept in the row (migration 0009); the
         # weighted vector, read back from TOAST, only ranks them. Entries are few: their
         # weighted vector does both.
         self.matched = "search_vector" if entries else "match_vector"
@@ -784,7 +784,7 @@ class PostgresText:
     ) -> list[int]:
         """The ids of the `n` listings worth ranking among those `matching` (the text and the
         filters; `filtered` is the filters alone), read so that a few hundred rows are read
-        rather than every match (with the indexes of migration 0008):
+        rather than every match (with the indexes of migration 0009):
 
         - by relevance, with text: those whose name holds every word first, then the others,
           as the GIN indexes give them. The name weighs ten times the rest in ts_rank, so these
