@@ -8,11 +8,12 @@ below it and do not run for a page served from the cache: no database query at a
 
 import hashlib
 import logging
+import secrets
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language
@@ -152,4 +153,37 @@ def _token_in(request, content: bytes) -> bytes:
     sets their cookie, as it does for any page with a form)."""
     if CSRF_PLACEHOLDER_BYTES not in content:
         return content
-    return content.replace(CSRF_PLACEHOLDER_BYTES, get_token(request).encode())
+    return content.replace(CSRF_PLACEHOLDER_BYTES, visitor_token(request).encode())
+
+
+# --- the visitor's CSRF token -----------------------------------------------------------------------
+# Django's get_token() draws each character of a new secret and of the mask with its own call to
+# the OS's random source (get_random_string): 64 calls for a visitor without a CSRF cookie, which
+# was two thirds of what serving a page from the cache cost (0.17 of 0.26 ms in a profile). This
+# gives the same token, by the same rules, from one call per string; the tests check that Django's
+# CSRF middleware accepts it and that it unmasks to the visitor's cookie.
+
+_CHARS = CSRF_ALLOWED_CHARS
+_INDEX = {char: index for index, char in enumerate(_CHARS)}
+_UNBIASED = 256 - 256 % len(_CHARS)  # bytes below this map to every character equally often
+
+
+def _random_string(length: int) -> str:
+    chars: list[str] = []
+    while len(chars) < length:
+        chars += [_CHARS[byte % len(_CHARS)] for byte in secrets.token_bytes(length + 8) if byte < _UNBIASED]
+    return "".join(chars[:length])
+
+
+def visitor_token(request) -> str:
+    """What django.middleware.csrf.get_token(request) returns, and with the same side effects: the
+    visitor's secret (from their cookie, or a new one) masked with a fresh mask, and the cookie
+    marked to be sent. Below CsrfViewMiddleware, a cookie's secret in META is already checked."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        secret = _random_string(CSRF_SECRET_LENGTH)
+        request.META["CSRF_COOKIE"] = secret
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_string(CSRF_SECRET_LENGTH)
+    cipher = "".join(_CHARS[(_INDEX[s] + _INDEX[m]) % len(_CHARS)] for s, m in zip(secret, mask, strict=True))
+    return mask + cipher

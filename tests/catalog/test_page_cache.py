@@ -462,3 +462,22 @@ def test_an_unwritable_stamp_file_is_logged_and_changes_nothing_else(
         page_cache.invalidate()
     assert "Could not write the page cache's stamp" in caplog.text
     assert state(visitor.get(site["product"].url)) == "miss"  # this process's own pages are retired
+
+
+def test_the_visitors_token_is_djangos_token_of_their_secret(rf):
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _check_token_format
+
+    from catalog.page_cache.middleware import visitor_token
+
+    new = rf.get("/")
+    token = visitor_token(new)
+    _check_token_format(token)  # 64 characters of CSRF_ALLOWED_CHARS, as Django's own
+    assert _unmask_cipher_token(token) == new.META["CSRF_COOKIE"]
+    assert new.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+
+    returning = rf.get("/")
+    returning.META["CSRF_COOKIE"] = secret = "a" * 16 + "Z9" * 8
+    tokens = {visitor_token(returning) for _ in range(50)}
+    assert len(tokens) == 50  # a fresh mask each time
+    assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+    assert set("".join(tokens)) <= set(CSRF_ALLOWED_CHARS)
