@@ -117,6 +117,7 @@ class DatabaseEngine:
                     valid,
                     wanted,
                     narrowed=narrowed,
+                    starred_only=query.stars_min is not None,
                 )
         if query.terms:
             ranked = matched is None or matched <= RANKED_MATCHES
@@ -781,6 +782,7 @@ class PostgresText:
         n: int,
         *,
         narrowed: bool,
+        starred_only: bool = False,
     ) -> list[int]:
         """The ids of the `n` listings worth ranking among those `matching` (the text and the
         filters; `filtered` is the filters alone), read so that a few hundred rows are read
@@ -828,10 +830,11 @@ class PostgresText:
             return ids
         starred = f"(d.ocop_stars IS NOT NULL AND {valid})"
         if sort in ("relevance", "stars"):
-            reads = [
-                (f"{where} AND {starred}", [("d.ocop_stars", "DESC"), ("d.published_at", "DESC")]),
-                (f"{where} AND NOT {starred}", [("d.published_at", "DESC")]),
-            ]
+            reads = [(f"{where} AND {starred}", [("d.ocop_stars", "DESC"), ("d.published_at", "DESC")])]
+            if not starred_only:
+                # With a stars filter (`starred_only`) no listing without valid stars qualifies, and
+                # the planner, not knowing that, could read the whole catalogue to find none.
+                reads.append((f"{where} AND NOT {starred}", [("d.published_at", "DESC")]))
         else:
             reads = [
                 (

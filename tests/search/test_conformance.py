@@ -595,6 +595,21 @@ def test_a_broad_match_ranked_among_few_candidates_keeps_its_order_exact(
         assert first == everything[:3]
 
 
+@pytest.mark.parametrize("sort", ["stars", "relevance"])
+@pytest.mark.parametrize("sampled", [False, True])
+def test_a_stars_browse_ranked_among_few_candidates_is_exact(catalogue, monkeypatch, sort, sampled):
+    # With a stars filter every listing wanted has valid stars: the candidates are read from those
+    # alone (PostgreSQL skips its read of the listings without), and the order stays exact.
+    everything = skus(find("", stars_min=3, sort=sort, page_size=100))
+    assert len(everything) == 4  # the expired five stars are not among them
+    if sampled:
+        monkeypatch.setattr(database, "SAMPLE", "d.product_id %% 2 = 0")
+        monkeypatch.setattr(database, "SAMPLE_BUCKETS", 2)
+    monkeypatch.setattr(database, "RANK_CANDIDATES", 1)
+    assert skus(find("", stars_min=3, sort=sort, page_size=2)) == everything[:2]
+    assert skus(find("", stars_min=3, sort=sort, page_size=2, page=2)) == everything[2:]
+
+
 def test_a_broad_match_ranked_among_few_candidates_puts_name_matches_first(catalogue, monkeypatch):
     # "ca" is in the coffee's name (Cà phê), and in the body of a listing made before it (the
     # fish sauce's "cá cơm"): read in the table's order, the fish sauce would come first.
