@@ -94,10 +94,10 @@ class StatementUploadView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        if upload.size > settings.STATEMENT_IMPORT_BACKGROUND_BYTES:
-            return self.import_later(form, upload)
+        later = upload.size > settings.STATEMENT_IMPORT_BACKGROUND_BYTES
+        service = statements.statement_import_later if later else statements.statement_import
         try:
-            report = statements.statement_import(
+            report = service(
                 file=upload,
                 filename=upload.name,
                 cooperative=form.cleaned_data["cooperative"],
@@ -109,22 +109,8 @@ class StatementUploadView(StaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
             for message in error.messages:
                 form.add_error("file", message)
             return self.form_invalid(form)
-        return self.render_to_response(self.get_context_data(form=form, report=report))
-
-    def import_later(self, form, upload):
-        try:
-            statements.statement_import_later(
-                file=upload,
-                filename=upload.name,
-                cooperative=form.cleaned_data["cooperative"],
-                user=self.request.user,
-            )
-        except PermissionDenied:
-            return HttpResponseForbidden(_("You may not import statements for this cooperative."))
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error("file", message)
-            return self.form_invalid(form)
+        if not later:
+            return self.render_to_response(self.get_context_data(form=form, report=report))
         messages.success(
             self.request,
             _(
