@@ -35,13 +35,14 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from catalog.models import Category, Province, SearchSynonym
+from catalog.models import Category, OcopCertificate, Province, SearchSynonym
 
 from . import cooperatives
-from .database import DatabaseEngine
+from .database import DatabaseEngine, in_sample
 from .documents import documents_for, public_product_ids
 from .engine import SearchEngine, SearchEngineError
 from .english import stem
@@ -480,10 +481,27 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int]:
     indexed = entries = 0
     for writer in _writers():
         indexed = writer.rebuild(
-            documents_for(ids), progress=progress if writer.name == engine().name else None
+            documents_for(_written_order(ids)), progress=progress if writer.name == engine().name else None
         )
         entries = writer.rebuild_entries(all_entries())
     return {"published": len(ids), "indexed": indexed, "entries": entries}
+
+
+def _written_order(ids: list[int]) -> list[int]:
+    """The order a rebuild writes listings in: the counting sample's first, then those with valid
+    OCOP stars, then the rest, each by id. On PostgreSQL rows written together sit together, so a
+    count over the sample with text reads a sixty-fourth of the table's pages instead of one in
+    seven (its rows are spread evenly over the ids), and a sort by stars reads the pages of the
+    listings with stars rather than pages everywhere. The order changes nothing else."""
+    today = timezone.localdate()
+    starred = set(
+        OcopCertificate.objects.filter(issued_on__lte=today, expires_on__gte=today).values_list(
+            "product_id", flat=True
+        )
+    )
+    return sorted(
+        ids, key=lambda product_id: (not in_sample(product_id), product_id not in starred, product_id)
+    )
 
 
 def queue_products(product_ids: Iterable[int]) -> None:

@@ -34,6 +34,14 @@ RANKED_MATCHES = 20_000
 RANK_CANDIDATES = 200
 # Autocomplete picks the shortest names among at most this many of each kind (see suggest).
 SUGGEST_CANDIDATES = 200
+# A last word typed this short, or shorter, is checked on the names the others find (PostgresText.within_names).
+SHORT_PREFIX = 2
+# PostgreSQL: a sorted read of candidates first walks this many listings a candidate in its order
+# (PostgresText._walk): enough when one listing in ten qualifies.
+WALK_ROWS_PER_CANDIDATE = 10
+# … and when fewer qualified along it, walks as far as they show the n-th to be, up to this many
+# listings a candidate (12,000 for 200 candidates: about 10 ms at a million listings).
+WALK_MOST_ROWS_PER_CANDIDATE = 60
 # Past this many matching listings, the facet counts read the whole narrow index once
 # rather than look each listing up in it.
 SCAN_MATCHES = 5_000
@@ -209,7 +217,7 @@ class DatabaseEngine:
         # and any browse), or when that count does. Otherwise (SQLite, with filters that may bring
         # the matches under the limit) the exact count is tried first.
         if matched is None or known_past:
-            sample = self._grouped(self.dialect.documents(), f"{SAMPLE} AND {where}", params)
+            sample = self._sampled(query, where, params)
         if sample is None or not (known_past or _plainly_past(sum(row[-1] for row in sample), limit)):
             joined = matched is not None and matched <= SCAN_MATCHES
             known_below = matched is not None and matched <= limit
@@ -220,7 +228,7 @@ class DatabaseEngine:
                 total, facets = _tally(query, day, rows)
                 return Counted(total=total, facets=facets)
             if sample is None:
-                sample = self._grouped(self.dialect.documents(), f"{SAMPLE} AND {where}", params)
+                sample = self._sampled(query, where, params)
         sampled, facets = _tally(query, day, sample)
         facets = {
             name: {value: n * SAMPLE_BUCKETS for value, n in counts.items()}
@@ -233,6 +241,11 @@ class DatabaseEngine:
         if total <= limit:
             return Counted(total=total, facets=facets, facets_exact=False)
         return Counted(total=limit, facets=facets, total_exact=False, facets_exact=False)
+
+    def _sampled(self, query: SearchQuery, where: str, params: list) -> list[tuple]:
+        """_grouped over the counting sample (SAMPLE) only."""
+        with self.dialect.reading_sample(self.connection, text=bool(query.terms)):
+            return self._grouped(self.dialect.documents(), f"{SAMPLE} AND {where}", params)
 
     def _grouped(self, documents: str, where: str, params: list, *, limit: int | None = None) -> list[tuple]:
         """(group, category, province, stars, issued, expires, count) of the matching listings,
@@ -320,18 +333,29 @@ class DatabaseEngine:
         typed = " ".join(word for term in terms for word in term.folded) + "%"
         wanted = limit * 4
         rows: list[tuple] = []
-        for begins in ("", "NOT "):
-            sql = (
-                "SELECT d.name, d.url FROM catalog_searchdocument d WHERE d.product_id IN ("  # noqa: S608
-                f"SELECT d.product_id FROM catalog_searchdocument d WHERE {condition} "
-                f"AND {begins}d.name_folded LIKE %s LIMIT %s) "
-                "ORDER BY LENGTH(d.name), d.product_id DESC LIMIT %s"
-            )
-            with self.connection.cursor() as cursor:
-                cursor.execute(sql, [*params, typed, SUGGEST_CANDIDATES, wanted - len(rows)])
-                rows += cursor.fetchall()
-            if len(rows) >= wanted:
-                break
+        # Through the indexes: PostgreSQL would rather scan the table until it meets enough
+        # matches, as if they were spread evenly; at a million listings, depending on where
+        # that scan began (scans of a large table start where the last one is), it read 14 to
+        # 153 thousand pages to find 200 names holding "smok…" (47-256 ms, 1 ms through the indexes).
+        # Names that begin as typed are a range of the names' own index, which may be walked
+        # (`prefix_walk`): it ends with the range.
+        with self.dialect.from_indexes(self.connection, True):
+            for begins in ("", "NOT "):
+                where, where_params = (condition, params) if not begins else self.dialect.within_names(terms)
+                sql = (
+                    "SELECT d.name, d.url FROM catalog_searchdocument d WHERE d.product_id IN ("  # noqa: S608
+                    f"SELECT d.product_id FROM catalog_searchdocument d WHERE {where} "
+                    f"AND {begins}d.name_folded LIKE %s LIMIT %s) "
+                    "ORDER BY LENGTH(d.name), d.product_id DESC LIMIT %s"
+                )
+                with (
+                    self.dialect.prefix_walk(self.connection, begins=not begins),
+                    self.connection.cursor() as cursor,
+                ):
+                    cursor.execute(sql, [*where_params, typed, SUGGEST_CANDIDATES, wanted - len(rows)])
+                    rows += cursor.fetchall()
+                if len(rows) >= wanted:
+                    break
         suggestions: dict[str, Suggestion] = {}
         for name, url in rows:
             suggestions.setdefault(name.casefold(), Suggestion(text=name, url=url))
@@ -576,6 +600,36 @@ def _unindexed(column: str) -> str:
     return f"({column} + {zero})"
 
 
+def _index_scans(connection):
+    """PostgreSQL may use index scans (and index-only scans) again within from_indexes, for the
+    statements run inside; then as it was."""
+    return _planning(connection, enable_indexscan="on")
+
+
+@contextlib.contextmanager
+def _planning(connection, **settings: str):
+    """These planner settings for the statements run inside, then as they were."""
+    names = sorted(settings)
+    with connection.cursor() as cursor:
+        # For this transaction only; outside one (no from_indexes) each lasts this statement.
+        cursor.execute(
+            "SELECT " + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
+            [value for name in names for value in (name, name, settings[name])],
+        )
+        before = cursor.fetchone()[::2]
+        try:
+            yield
+        finally:
+            changed = [(name, was) for name, was in zip(names, before, strict=True) if was != settings[name]]
+            if changed:
+                # After a failed statement the savepoint's rollback restores them instead.
+                with contextlib.suppress(DatabaseError):
+                    cursor.execute(
+                        "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in changed),
+                        [value for pair in changed for value in pair],
+                    )
+
+
 class SqliteText:
     """FTS5: bm25 over the folded columns, name ten times the rest, doubled for an exact
     marked match and for the words side by side."""
@@ -643,6 +697,15 @@ class SqliteText:
     def from_indexes(self, connection, active: bool):
         """SQLite's plans need no steering: its text matches always come from FTS5."""
         return contextlib.nullcontext()
+
+    def reading_sample(self, connection, *, text: bool):
+        return contextlib.nullcontext()
+
+    def prefix_walk(self, connection, *, begins: bool):
+        return contextlib.nullcontext()
+
+    def within_names(self, terms: tuple[Term, ...]) -> tuple[str, list]:
+        return self.match_condition(terms, names_only=True)
 
     def scored_matches(self, terms: tuple[Term, ...], *, ranked: bool = True, among=None) -> tuple[str, list]:
         columns = self.FOLDED
@@ -776,6 +839,37 @@ class PostgresText:
                     cursor.execute("RESET enable_seqscan")
                     cursor.execute("RESET enable_indexscan")
 
+    def reading_sample(self, connection, *, text: bool):
+        """Without text, the counting sample's facet columns are all in its own small index
+        (catalog_search_sample_facets), which an index-only scan reads without the table: at a
+        million listings 2.5 ms, where from_indexes's bitmap read of the same 15,628 rows from the
+        table took 58-87 ms (to the planner index-only scans are index scans, which from_indexes
+        turns off). So they are allowed back for that read, which the sample's size bounds. With
+        text the sample's own GIN index finds the rows, and nothing changes."""
+        return contextlib.nullcontext() if text else _index_scans(connection)
+
+    def within_names(self, terms: tuple[Term, ...]) -> tuple[str, list]:
+        """Names holding `terms` anywhere. A short last prefix ("herbal t…") stands for every
+        word that begins so, thousands of them in hundreds of thousands of names, which the
+        names' index would gather whole before the other words narrow them (55-70 ms at a
+        million listings): the index then finds the other words, and the prefix is checked
+        on the names they find (ts_match_vq is @@, which no index serves)."""
+        last = terms[-1] if terms else None
+        if last is None or not last.prefix or len(terms) < 2 or sum(map(len, last.folded)) > SHORT_PREFIX:
+            return self.match_condition(terms, names_only=True)
+        return (
+            "d.name_vector @@ to_tsquery('simple', %s) AND ts_match_vq(d.name_vector, to_tsquery('simple', %s))",
+            [self.tsquery(terms[:-1]), self.tsquery(terms)],
+        )
+
+    def prefix_walk(self, connection, *, begins: bool):
+        """Names that begin as typed: walking that range of catalog_search_name_prefix stops at the
+        first SUGGEST_CANDIDATES, where bitmaps read all of it and every name holding the words
+        ("mật o…": 70 ms, 78,446 names begin so and 81,747 hold "mat" and a word in "o…")."""
+        if not begins:
+            return contextlib.nullcontext()
+        return _planning(connection, enable_indexscan="on", enable_bitmapscan="off")
+
     def candidates(
         self,
         connection,
@@ -794,7 +888,7 @@ class PostgresText:
         rather than every match (with the indexes of migration 0009):
 
         - by relevance, with text: those whose name holds every word first, then the others,
-          as the GIN indexes give them. The name weighs ten times the rest in ts_rank, so these
+          as the GIN indexes give them (or the newest, when a bounded walk finds n such names). The name weighs ten times the rest in ts_rank, so these
           are what it would put first; which of many equal name matches are ranked is arbitrary,
           as the words are;
         - by stars, or by relevance without text: the listings with valid stars, most stars
@@ -808,8 +902,10 @@ class PostgresText:
         of its order, checking the filters. With words, a category or a province (`narrowed`),
         the planner would walk too, judging by the share of listings that qualify as if they
         were spread evenly over prices and dates; they are not (no honey is among the cheapest
-        listings), and one such walk read half a million rows for "mật ong". So such a sorted
-        read first finds, in the counting sample, where its n-th listing is likely to be
+        listings), and one such walk read half a million rows for "mật ong". So such a read
+        first walks a bounded stretch of its order (`_walk`: enough for a broad word, or filters
+        most listings pass); when that falls short it finds, in the counting sample, where its
+        n-th listing is likely to be
         (`_cutoff`, with room to spare), reads only the listings before it through the indexes
         (`from_indexes`), and sorts them; the sort keys are written so that no index provides
         them ("+ 0"). If fewer than n are there, every listing that qualifies is read and sorted.
@@ -821,6 +917,16 @@ class PostgresText:
             # own, smaller index finds them without the weight of the common words' long lists.
             names = "d.name_vector @@ to_tsquery('simple', %s)"
             words = self.tsquery(terms)
+            # Of a word in most names, the newest listings are as good candidates as any.
+            ids = self._walk(
+                connection,
+                f"{filtered[0]} AND {names}",
+                [*filtered[1], words],
+                [("d.published_at", "DESC")],
+                n,
+            )
+            if len(ids) == n:
+                return ids
             ids = _ids(
                 connection,
                 f"SELECT d.product_id FROM {table} WHERE {filtered[0]} AND {names} LIMIT %s",  # noqa: S608 - ours
@@ -863,6 +969,10 @@ class PostgresText:
                     [*params, n],
                 )
                 continue
+            found = self._walk(connection, condition, params, keys, n)
+            if len(found) == n:
+                ids += found
+                continue
             order = ", ".join(f"{_unindexed(column)} {direction}" for column, direction in keys)
             sql = f"SELECT d.product_id FROM {table} WHERE {{}} ORDER BY {order}, d.product_id DESC LIMIT %s"  # noqa: S608
             cutoff = self._cutoff(connection, condition, params, keys, n)
@@ -873,6 +983,37 @@ class PostgresText:
                 found = _ids(connection, sql.format(condition), [*params, n])
             ids += found
         return ids
+
+    def _walk(
+        self, connection, condition: str, params: list, keys: list[tuple[str, str]], n: int
+    ) -> list[int]:
+        """The first n listings of this order (`keys`) that meet `condition`, if they are among the
+        first WALK_ROWS_PER_CANDIDATE * n listings of the catalogue in that order, or among as many
+        more as those show to be needed (at most WALK_MOST_ROWS_PER_CANDIDATE * n); fewer otherwise.
+
+        A broad word ("tinh", in four listings of five), or a filter most listings pass, is met at
+        once by walking the order's index; bounded so, the walk costs a few milliseconds whatever
+        the words (at a million listings, 'tinh' by stars: 61 ms through the indexes' bitmaps,
+        2-3 ms walking), and when it falls short the reads below find the listings instead."""
+        ordered = ", ".join(f"d.{column.split('.', 1)[1]} {direction}" for column, direction in keys)
+        # The listings with stars have an index of their own (catalog_search_starred).
+        starred = "d.ocop_stars IS NOT NULL" if keys[0][0] == "d.ocop_stars" else "TRUE"
+        order = ", ".join(f"{column} {direction}" for column, direction in keys)
+        sql = (
+            f"SELECT d.product_id FROM (SELECT * FROM catalog_searchdocument d WHERE {starred} "  # noqa: S608 - ours
+            f"ORDER BY {ordered}, d.product_id DESC LIMIT %s) d "
+            f"WHERE {condition} ORDER BY {order}, d.product_id DESC LIMIT %s"
+        )
+        walked = WALK_ROWS_PER_CANDIDATE * n
+        with _index_scans(connection):
+            found = _ids(connection, sql, [walked, *params, n])
+            if found and len(found) < n:
+                # As many listings qualified along the walk as further on (with half again to spare),
+                # the n-th would be this far: walk that far when it is not too far.
+                farther = math.ceil(1.5 * walked * n / len(found))
+                if farther <= WALK_MOST_ROWS_PER_CANDIDATE * n:
+                    found = _ids(connection, sql, [farther, *params, n])
+        return found
 
     def _cutoff(
         self, connection, condition: str, params: list, keys: list[tuple[str, str]], n: int

@@ -572,15 +572,28 @@ def test_estimates_are_the_sample_scaled_up(catalogue, monkeypatch):
 # --- ranking only the best candidates of a broad match (PostgreSQL) -------------------------------
 
 
+# How far PostgreSQL's sorted reads walk first (PostgresText._walk), in listings a candidate: the
+# default (the whole test catalogue), one (a short walk, then the farther one it shows is needed),
+# none (straight to the reads through the indexes).
+WALKS = [None, 1, 0]
+
+
+def walk(monkeypatch, rows: int | None) -> None:
+    if rows is not None:
+        monkeypatch.setattr(database, "WALK_ROWS_PER_CANDIDATE", rows)
+
+
 @pytest.mark.parametrize("sort", ["price_asc", "price_desc", "newest", "stars", "relevance"])
 @pytest.mark.parametrize(("text", "filters"), [("thuc pham", {}), ("", {"category": "food"})])
 @pytest.mark.parametrize("sampled", [False, True])
+@pytest.mark.parametrize("walked", WALKS)
 def test_a_broad_match_ranked_among_few_candidates_keeps_its_order_exact(
-    catalogue, monkeypatch, sort, text, filters, sampled
+    catalogue, monkeypatch, sort, text, filters, sampled, walked
 ):
     # "thuc pham" (food) is in the body of every food listing: ten matches, as in the category.
     everything = skus(find(text, sort=sort, page_size=100, **filters))
     assert len(everything) == 10
+    walk(monkeypatch, walked)
     if sampled:
         # A sample of every other listing, so that sorted reads start from its cutoff.
         monkeypatch.setattr(database, "SAMPLE", "d.product_id %% 2 = 0")
@@ -597,11 +610,13 @@ def test_a_broad_match_ranked_among_few_candidates_keeps_its_order_exact(
 
 @pytest.mark.parametrize("sort", ["stars", "relevance"])
 @pytest.mark.parametrize("sampled", [False, True])
-def test_a_stars_browse_ranked_among_few_candidates_is_exact(catalogue, monkeypatch, sort, sampled):
+@pytest.mark.parametrize("walked", WALKS)
+def test_a_stars_browse_ranked_among_few_candidates_is_exact(catalogue, monkeypatch, sort, sampled, walked):
     # With a stars filter every listing wanted has valid stars: the candidates are read from those
     # alone (PostgreSQL skips its read of the listings without), and the order stays exact.
     everything = skus(find("", stars_min=3, sort=sort, page_size=100))
     assert len(everything) == 4  # the expired five stars are not among them
+    walk(monkeypatch, walked)
     if sampled:
         monkeypatch.setattr(database, "SAMPLE", "d.product_id %% 2 = 0")
         monkeypatch.setattr(database, "SAMPLE_BUCKETS", 2)
@@ -610,13 +625,35 @@ def test_a_stars_browse_ranked_among_few_candidates_is_exact(catalogue, monkeypa
     assert skus(find("", stars_min=3, sort=sort, page_size=2, page=2)) == everything[2:]
 
 
-def test_a_broad_match_ranked_among_few_candidates_puts_name_matches_first(catalogue, monkeypatch):
+@pytest.mark.parametrize("walked", WALKS)
+def test_a_broad_match_ranked_among_few_candidates_puts_name_matches_first(catalogue, monkeypatch, walked):
     # "ca" is in the coffee's name (Cà phê), and in the body of a listing made before it (the
     # fish sauce's "cá cơm"): read in the table's order, the fish sauce would come first.
     matches = skus(find("ca", page_size=100))
     assert {sku(catalogue, "coffee"), sku(catalogue, "fish_sauce")} <= set(matches)
+    walk(monkeypatch, walked)
     monkeypatch.setattr(database, "RANK_CANDIDATES", 1)
     assert skus(find("ca", page_size=1)) == [sku(catalogue, "coffee")]
+
+
+@pytest.mark.parametrize("walked", WALKS)
+def test_candidates_walked_meet_every_filter(catalogue, monkeypatch, walked):
+    # A walk reads listings in its order whatever they hold: only those meeting the text and every
+    # filter may come out of it, whichever way the candidates are read.
+    filters = {"price_min": 50_000, "in_stock": True}
+    food = set(skus(find("thuc pham", page_size=100)))
+    for sort in ("relevance", "stars", "newest", "price_asc"):
+        expected = skus(find("thuc pham", sort=sort, page_size=100, **filters))
+        assert 2 < len(expected) < len(food)
+        walk(monkeypatch, walked)
+        monkeypatch.setattr(database, "RANK_CANDIDATES", 1)
+        first = skus(find("thuc pham", sort=sort, page_size=2, **filters))
+        monkeypatch.undo()
+        if sort == "relevance":
+            assert len(first) == 2
+            assert set(first) <= set(expected)
+        else:
+            assert first == expected[:2]
 
 
 # --- sorting and paging ----------------------------------------------------------------------------
@@ -652,6 +689,22 @@ def test_autocomplete_on_the_last_word_typed(catalogue, text):
     assert [s.text for s in suggestions if s.kind == "cooperative"] == ["HTX Nước mắm Phú Quốc"]
     assert suggestions[0].url
     assert suggestions[0].kind == "product"
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("fish s", {"fish_sauce", "first_press"}),
+        ("fish q", {"fish_sauce"}),
+        ("fish x", set()),
+        ("mint h", {"honey"}),
+        ("Quoc fish s", {"fish_sauce"}),
+    ],
+)
+def test_autocomplete_finds_words_inside_names_with_a_short_last_word(catalogue, text, keys):
+    # The last word, one letter typed, stands for every word that begins so; the others narrow it.
+    suggested = {s.text for s in search.suggest(text, limit=8) if s.kind == "product"}
+    assert suggested == {catalogue[key].title for key in keys}
 
 
 def test_autocomplete_of_nothing_suggests_nothing(catalogue):

@@ -1,5 +1,6 @@
 """The index follows the catalogue after each commit, never breaks a save, and can be rebuilt."""
 
+import datetime
 import io
 import logging
 
@@ -315,3 +316,32 @@ def test_a_rebuild_reclaims_the_rows_it_replaced(django_db_serialized_rollback, 
         ["VACUUM (ANALYZE) catalog_searchdocument"] if connection.vendor == "postgresql" else []
     )
     assert [hit.sku for hit in search.search(search.SearchQuery(text="")).hits]  # still found
+
+
+@pytest.mark.django_db
+def test_a_rebuild_writes_the_counting_sample_first_then_the_listings_with_stars():
+    from catalog.search import _written_order
+    from catalog.search.database import in_sample
+
+    cooperative = factories.cooperative()
+    starred = factories.product(cooperative=cooperative, ocop=factories.ocop(stars=4))
+    expired = factories.product(
+        cooperative=cooperative,
+        ocop=factories.ocop(
+            stars=5, issued_on=datetime.date(2020, 1, 1), expires_on=datetime.date(2023, 1, 1)
+        ),
+    )
+    plain = factories.product(cooperative=cooperative)
+    # Ids in the sample are one in sixty-four, spread evenly: the first few hundred hold some.
+    sampled = [i for i in range(1, 400) if in_sample(i)]
+    assert sampled
+    ids = sorted({*sampled[:3], starred.pk, expired.pk, plain.pk, *range(1, 20)})
+    order = _written_order(ids)
+    assert sorted(order) == ids  # every id, once
+    sample_first = [i for i in order if in_sample(i)]
+    assert order[: len(sample_first)] == sorted(sample_first)
+    rest = order[len(sample_first) :]
+    if not in_sample(starred.pk):
+        # Among the others the listing with valid stars comes first; expired stars count for nothing.
+        assert rest[0] == starred.pk
+        assert rest[1:] == sorted(rest[1:])
