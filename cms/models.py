@@ -11,11 +11,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from catalog.page_cache import AnonymousPageCacheMixin
+from catalog.routing import DescendantRoutingMixin
 
 ARTICLES_PER_PAGE = 12
 
 
-class HomePage(AnonymousPageCacheMixin, Page):
+class HomePage(AnonymousPageCacheMixin, DescendantRoutingMixin, Page):
     """The front door: featured OCOP products, browse by category and province, upcoming fairs."""
 
     tagline = models.CharField(_("tagline"), max_length=255, blank=True)

@@ -233,6 +233,11 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
 # With the local-memory cache (no REDIS_URL) every process keeps its own pages; a change replaces
 # this file so that the other processes on the machine retire theirs too (catalog/page_cache/).
 PAGE_CACHE_STAMP_FILE = env.path("PAGE_CACHE_STAMP_FILE", default=BASE_DIR / "var" / "page-cache-stamp")
+# Fragments that are the same for every visitor (product cards) stay in the same cache for this many
+# seconds, under the page cache's generation, so they retire with the cached pages; they serve
+# logged-in visitors and uncached pages too, so they do not follow PAGE_CACHE_SECONDS. 0 turns them
+# off; off in debug mode, so template edits show at once (catalog/page_cache/fragments.py).
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=0 if DEBUG else 300)
 
 # Accounts through django-allauth (accounts/adapter.py, accounts/forms.py, templates/account/).
 # People log in with their email; there is no username.

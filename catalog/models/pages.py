@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from .. import qr
 from ..page_cache import AnonymousPageCacheMixin
+from ..routing import DescendantRoutingMixin
 from .places import Province, Ward
 
 TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -58,7 +59,7 @@ class MonthsField(models.JSONField):
         )
 
 
-class CatalogueIndexPage(AnonymousPageCacheMixin, RoutablePageMixin, Page):
+class CatalogueIndexPage(AnonymousPageCacheMixin, RoutablePageMixin, DescendantRoutingMixin, Page):
     """The catalogue: every cooperative, and their products by category and province."""
 
     page_cache_params = ("page", "category", "province")

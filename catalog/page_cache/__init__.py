@@ -61,6 +61,12 @@ def enabled() -> bool:
     return getattr(settings, "PAGE_CACHE_SECONDS", 0) > 0
 
 
+def fragments_enabled() -> bool:
+    """Whether fragments of pages (product cards, `fragments.py`) are cached: on their own setting,
+    since they serve logged-in visitors and uncached pages too."""
+    return getattr(settings, "FRAGMENT_CACHE_SECONDS", 0) > 0
+
+
 # --- invalidation -------------------------------------------------------------------------------
 
 
@@ -81,7 +87,7 @@ def _bump() -> None:
         cache().set(GENERATION_KEY, uuid.uuid4().hex[:16], timeout=None)
     except Exception:
         logger.exception("Could not retire the cached pages (the page cache is unreachable)")
-    if enabled() and _process_local():
+    if (enabled() or fragments_enabled()) and _process_local():
         _write_stamp()
 
 

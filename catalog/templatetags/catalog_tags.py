@@ -10,9 +10,12 @@ number of queries, whatever the length of a list.
 
 from django import template
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.safestring import mark_safe
 from wagtail.contrib.routable_page.templatetags.wagtailroutablepage_tags import routablepageurl
 
 from catalog import localization, selectors, structured_data
+from catalog.page_cache import fragments
 
 register = template.Library()
 
@@ -62,6 +65,44 @@ def paginate(context, object_list, per_page=24):
     request = context.get("request")
     number = request.GET.get("page") if request is not None else None
     return Paginator(object_list, per_page).get_page(number)
+
+
+CARD_TEMPLATE = "includes/product_card.html"
+
+
+@register.simple_tag(takes_context=True)
+def product_cards(context, products):
+    """Each product's card, as `<li>` items, from the fragment cache where it holds them.
+
+    Given an unevaluated queryset (a page of the catalogue or a cooperative), only the ids are
+    read when every card is cached; the products are loaded, with all their card needs, only when
+    one is missing. A list already loaded gets its cached cards, and draws the others without
+    keeping them: it was read before the generation, so it could be older than it.
+    """
+    request = context.get("request")
+    card = context.template.engine.get_template(CARD_TEMPLATE)
+
+    def draw(product) -> str:
+        with context.push(product=product):
+            return card.render(context)
+
+    prefix = fragments.prefix(request, "product-card") if fragments.enabled() and request else None
+    if prefix is None:
+        cards = [draw(product) for product in products]
+    # A queryset already evaluated (a fair's prefetched showcase) is a list: no query of its own.
+    elif isinstance(products, QuerySet) and products._result_cache is None:
+        ids = list(products.prefetch_related(None).values_list("pk", flat=True))
+        cached = fragments.fetch(prefix, ids)
+        if len(cached) == len(ids):
+            cards = [cached[pk] for pk in ids]
+        else:
+            drawn = {product.pk: cached.get(product.pk) or draw(product) for product in products}
+            fragments.store(prefix, {pk: html for pk, html in drawn.items() if pk not in cached})
+            cards = list(drawn.values())
+    else:
+        cached = fragments.fetch(prefix, [product.pk for product in products])
+        cards = [cached.get(product.pk) or draw(product) for product in products]
+    return mark_safe("".join(f"<li>{html}</li>\n  " for html in cards))  # noqa: S308 (rendered templates)
 
 
 @register.filter

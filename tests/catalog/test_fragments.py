@@ -1,0 +1,167 @@
+"""Product cards kept in the cache (catalog/page_cache/fragments.py): fresh after every change, and
+never anyone's own.
+
+Every test runs with the fragment cache on and the page cache off (both are off in debug mode, as
+the suite runs), so what a visitor sees comes from cards drawn or kept, not from whole pages.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from catalog import page_cache, services
+from catalog.models import CatalogueIndexPage, ProductPage
+from catalog.page_cache import fragments
+from tests import factories
+from tests.factories import marketplace as shop
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fragments_on(settings, tmp_path):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.MEDIA_ROOT = tmp_path
+    settings.PAGE_CACHE_STAMP_FILE = tmp_path / "page-cache-stamp"
+    cache.clear()
+
+
+@pytest.fixture
+def site(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        cooperative = factories.cooperative(name="HTX Ong mật Sóc Sơn", province="01")
+        shop.terms(cooperative)
+        product = factories.product(
+            cooperative=cooperative,
+            name="Mật ong hoa nhãn",
+            price_vnd=180_000,
+            stock=50,
+            category="food",
+            ocop=factories.ocop(stars=4),
+        )
+    catalogue = CatalogueIndexPage.objects.get()
+    lists = [catalogue.url, f"{catalogue.url}category/food/", cooperative.url, "/"]
+    return {"product": product, "cooperative": cooperative, "lists": lists}
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def pages_of(clients, urls) -> list[str]:
+    pages = []
+    for client in clients:
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            pages.append(response.content.decode())
+    return pages
+
+
+def test_cards_come_from_the_cache(site):
+    """A change that bypasses every write path (never done by the site) shows only where no card is
+    kept: proof that lists draw their cards from the cache."""
+    catalogue_url = site["lists"][1]
+    assert "180.000" in Client().get(catalogue_url).content.decode()
+    ProductPage.objects.filter(pk=site["product"].pk).update(price_vnd=199_000)
+
+    assert "180.000" in Client().get(catalogue_url).content.decode()
+    assert "199.000" in Client().get(site["product"].url).content.decode()
+
+
+def test_off_when_fragment_cache_seconds_is_zero(site, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    catalogue_url = site["lists"][1]
+    Client().get(catalogue_url)
+    ProductPage.objects.filter(pk=site["product"].pk).update(price_vnd=199_000)
+
+    assert "199.000" in Client().get(catalogue_url).content.decode()
+
+
+def test_a_price_change_shows_at_once_for_visitors_and_buyers(
+    site, buyer, django_capture_on_commit_callbacks
+):
+    product = site["product"]
+    clients = [Client(), signed_in(buyer)]
+    urls = [*site["lists"], product.url]
+    assert all("180.000" in page for page in pages_of(clients, urls))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_update(
+            product=product,
+            data=factories.product_data(sku=product.sku, name=product.title, price_vnd=210_000),
+            publish=True,
+        )
+    for page in pages_of(clients, urls):
+        assert "210.000" in page
+        assert "180.000" not in page
+
+    # An import writes rows directly, with no publish signal.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.products_bulk_upsert(
+            cooperative=site["cooperative"],
+            items=[factories.product_data(sku=product.sku, name=product.title, price_vnd=230_000, stock=50)],
+            publish=True,
+        )
+    assert all("230.000" in page for page in pages_of(clients, urls))
+
+
+def test_a_stock_change_and_a_lost_certificate_show_at_once(site, buyer, django_capture_on_commit_callbacks):
+    product = site["product"]
+    clients = [Client(), signed_in(buyer)]
+    assert all("ocop-badge" in page for page in pages_of(clients, site["lists"][:3]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_set_stock(product=product, stock=7)
+        product.ocop_certificates.update(expires_on=product.ocop_certificates.get().issued_on)
+        page_cache.invalidate()  # as the daily OCOP run does after its bulk update
+    assert all("7 × kg" in page for page in pages_of(clients, [product.url]))
+    assert not any("ocop-badge" in page for page in pages_of(clients, site["lists"][:3]))
+
+
+def test_cards_hold_nothing_of_the_buyer_who_drew_them(site, buyer, settings):
+    buyer.first_name, buyer.last_name = "Lan", "Nguyễn"
+    buyer.save()
+    first = signed_in(buyer)
+    response = first.post(reverse("marketplace:cart_add"), {"product": site["product"].pk, "quantity": 1})
+    assert response.status_code == 302
+    own = pages_of([first], site["lists"])  # draws and keeps the cards
+    assert all('class="cart-link__count"' in page for page in own)
+
+    other = signed_in(factories.user(email="khac@example.org"))
+    for page in pages_of([Client(), other], site["lists"]):
+        assert "Mật ong hoa nhãn" in page
+        assert buyer.email not in page
+        assert "Lan" not in page
+        assert 'class="cart-link__count"' not in page
+        assert first.cookies[settings.CSRF_COOKIE_NAME].value not in page
+        assert first.cookies[settings.SESSION_COOKIE_NAME].value not in page
+
+    request = RequestFactory().get("/")
+    kept = fragments.fetch(fragments.prefix(request, "product-card"), [site["product"].pk])
+    assert len(kept) == 1
+    card = kept[site["product"].pk]
+    assert "csrfmiddlewaretoken" not in card
+    assert "Lan" not in card
+    assert buyer.email not in card
+
+
+def test_a_fragment_with_a_form_token_is_never_kept(rf):
+    prefix = fragments.prefix(rf.get("/"), "test")
+    fragments.store(prefix, {1: '<input name="csrfmiddlewaretoken" value="x">', 2: "<p>Gạo</p>"})
+
+    assert fragments.fetch(prefix, [1, 2]) == {2: "<p>Gạo</p>"}
+
+
+def test_languages_have_cards_of_their_own(site):
+    product = site["product"]
+    product.name_en = "Longan honey"
+    product.save_revision().publish()
+    catalogue_url = site["lists"][1]
+
+    assert "Mật ong hoa nhãn" in Client().get(catalogue_url).content.decode()
+    assert "Longan honey" in Client().get("/en" + catalogue_url).content.decode()
