@@ -27,7 +27,9 @@ import logging
 import os
 import tempfile
 import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
@@ -141,6 +143,78 @@ def _write_stamp() -> None:
         os.replace(new.name, path)
     except OSError:
         logger.exception("Could not write the page cache's stamp %s: other processes keep their pages", path)
+
+
+# --- a copy in each process, in front of a shared cache -------------------------------------------
+# From Redis, a page costs its bytes sent and read back on every request (37-45% of /healthz in
+# bench_pages, against 52-59% from local memory). Each process also keeps the last LOCAL_PAGES pages
+# it served, for LOCAL_SECONDS at most; the generation is still read from the shared cache on every
+# request, and a copy is served only under the generation it was rendered in, so a change made in
+# any process retires every copy at once, as it retires the shared pages.
+
+LOCAL_PAGES = 64
+LOCAL_SECONDS = 30.0
+
+
+class _LocalPages:
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, current: str) -> tuple | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            expires, entry = found
+            if entry[0] != current or expires < time.monotonic():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: tuple) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic() + LOCAL_SECONDS, entry)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+local_pages = _LocalPages(LOCAL_PAGES)
+
+
+def lookup(key: str) -> tuple[str, tuple | None]:
+    """The current generation and the page cached under `key` in it (None when there is none).
+
+    With local memory one round trip reads both. With a shared cache the generation is read alone
+    and the page, when this process holds no copy of it in that generation, after it."""
+    store = cache()
+    if _process_local():
+        found = store.get_many([GENERATION_KEY, key])
+        current = generation(found.get(GENERATION_KEY))
+        entry = found.get(key)
+        return current, entry if entry is not None and entry[0] == current else None
+    current = generation()
+    entry = local_pages.get(key, current)
+    if entry is None:
+        entry = store.get(key)
+        if entry is None or entry[0] != current:
+            return current, None
+        local_pages.put(key, entry)
+    return current, entry
+
+
+def keep(key: str, entry: tuple) -> None:
+    """Store a page rendered in generation entry[0] under `key`, for every process."""
+    cache().set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+    if not _process_local():
+        local_pages.put(key, entry)
 
 
 # --- opting in ------------------------------------------------------------------------------------

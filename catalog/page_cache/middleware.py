@@ -20,13 +20,12 @@ from django.utils.translation import get_language
 
 from . import (
     CSRF_PLACEHOLDER_BYTES,
-    GENERATION_KEY,
     MAX_PARAMETERS,
     MAX_QUERY_LENGTH,
     Candidate,
-    cache,
     enabled,
-    generation,
+    keep,
+    lookup,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,17 +70,11 @@ def _candidate(request) -> Candidate | None:
         return None
     key = _key(request)
     try:
-        # One round trip: the generation and the entry together.
-        found = cache().get_many([GENERATION_KEY, key])
-        current = generation(found.get(GENERATION_KEY))
+        current, entry = lookup(key)
     except Exception as error:  # an unreachable cache serves pages uncached, never an error
         logger.warning("Page cache unavailable: %s", error)
         return None
-    candidate = Candidate(key=key, generation=current)
-    entry = found.get(key)
-    if entry is not None and entry[0] == current:
-        candidate.entry = entry
-    return candidate
+    return Candidate(key=key, generation=current, entry=entry)
 
 
 def _key(request) -> str:
@@ -123,11 +116,7 @@ def _storable(request, response) -> bool:
 def _store(candidate: Candidate, response) -> None:
     headers = dict(response.items())
     try:
-        cache().set(
-            candidate.key,
-            (candidate.generation, headers, response.content),
-            timeout=settings.PAGE_CACHE_SECONDS,
-        )
+        keep(candidate.key, (candidate.generation, headers, response.content))
     except Exception as error:
         logger.warning("Could not store a page in the page cache: %s", error)
 

@@ -281,8 +281,10 @@ def redis_pages(settings):
         },
     }
     settings.PAGE_CACHE_ALIAS = "pages"
+    page_cache.local_pages.clear()
     yield
     page_cache.cache().delete_many([page_cache.GENERATION_KEY])
+    page_cache.local_pages.clear()
 
 
 def test_pages_are_shared_and_retired_through_redis(site, redis_pages, django_capture_on_commit_callbacks):
@@ -481,3 +483,50 @@ def test_the_visitors_token_is_djangos_token_of_their_secret(rf):
     assert len(tokens) == 50  # a fresh mask each time
     assert {_unmask_cipher_token(token) for token in tokens} == {secret}
     assert set("".join(tokens)) <= set(CSRF_ALLOWED_CHARS)
+
+
+def test_each_process_keeps_a_copy_of_the_shared_pages_it_serves(site, redis_pages, monkeypatch):
+    url = site["product"].url
+    assert state(Client().get(url)) == "miss"
+    reads = []
+    shared = page_cache.cache()
+    original_get = shared.get
+
+    def counted_get(key, *args, **kwargs):
+        reads.append(key)
+        return original_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(shared, "get", counted_get)
+    response = Client().get(url)
+    assert state(response) == "hit"
+    assert "Mật ong hoa nhãn" in response.content.decode()
+    # Only the generation was read from Redis: the page came from this process's copy.
+    assert reads == [page_cache.GENERATION_KEY]
+
+
+def test_a_copy_is_never_served_after_another_process_retired_the_pages(site, redis_pages):
+    url = site["product"].url
+    Client().get(url)
+    assert state(Client().get(url)) == "hit"
+    # Another worker (or machine) moved the generation: the copy here is of the old one.
+    page_cache.cache().set(page_cache.GENERATION_KEY, "moved-by-another-process", timeout=None)
+    assert state(Client().get(url)) == "miss"
+    assert state(Client().get(url)) == "hit"
+
+
+def test_a_copy_lives_for_seconds_then_is_read_from_the_shared_cache_again(site, redis_pages, monkeypatch):
+    url = site["product"].url
+    Client().get(url)
+    monkeypatch.setattr(page_cache, "LOCAL_SECONDS", -1.0)  # every copy is already too old
+    page_cache.local_pages.clear()
+    assert state(Client().get(url)) == "hit"  # from Redis, copied again
+    assert state(Client().get(url)) == "hit"
+
+
+def test_the_copies_are_bounded():
+    pages = page_cache._LocalPages(2)
+    for key in ("a", "b", "c"):
+        pages.put(key, ("g", {}, key.encode()))
+    assert pages.get("a", "g") is None  # the oldest went
+    assert pages.get("b", "g") == ("g", {}, b"b")
+    assert pages.get("c", "other generation") is None
