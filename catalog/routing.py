@@ -15,6 +15,9 @@ restrictions and preview do not go through `route` and are unchanged.
 from django.http import Http404
 from wagtail.models import Page
 
+# The deepest path looked up in one query: the home page's catalogue, cooperative, product and a
+# product's own sub-route (qr/) are four.
+MAX_DEPTH = 6
 # Set on a page found by a routing ancestor: the descendants that ancestor already loaded.
 _CHAIN = "_descendant_routing_chain"
 
@@ -31,7 +34,9 @@ class DescendantRoutingMixin:
     """
 
     def route(self, request, path_components):
-        if not path_components:
+        # A path deeper than any page here is walked Wagtail's way, which stops at the first slug
+        # that is not found, rather than looked up by every prefix of it at once.
+        if not path_components or len(path_components) > MAX_DEPTH:
             return super().route(request, path_components)
         chain = getattr(self, _CHAIN, None)
         if chain is None:

@@ -79,3 +79,18 @@ def test_a_product_is_found_with_three_page_queries(tree):
     assert page.get_parent().pk == tree["cooperative"].pk
     # The descendants on the path, the catalogue (routable) and the product, each as its own type.
     assert len(queries) == 3
+
+
+@pytest.mark.django_db
+def test_a_path_deeper_than_any_page_is_walked_wagtails_way(tree):
+    # Hundreds of made-up components are not looked up as hundreds of prefixes at once: the walk
+    # stops at the first that is not a page.
+    components = ["khong-co", *(["x"] * 500)]
+    request = RequestFactory().get("/" + "/".join(components) + "/")
+    home = Site.objects.get(is_default_site=True).root_page.specific
+
+    with CaptureQueriesContext(connection) as queries, pytest.raises(Http404):
+        home.route(request, components)
+
+    assert len(queries) == 1
+    assert '"url_path" IN' not in queries.captured_queries[0]["sql"]
