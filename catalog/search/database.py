@@ -888,9 +888,9 @@ class PostgresText:
         rather than every match (with the indexes of migration 0009):
 
         - by relevance, with text: those whose name holds every word first, then the others,
-          as the GIN indexes give them (or the newest, when a bounded walk finds n such names). The name weighs ten times the rest in ts_rank, so these
-          are what it would put first; which of many equal name matches are ranked is arbitrary,
-          as the words are;
+          as the GIN indexes give them (the newest such names, when a bounded walk finds n).
+          The name weighs ten times the rest in ts_rank, so these are what it would put
+          first; which of many equal name matches are ranked is arbitrary, as the words are;
         - by stars, or by relevance without text: the listings with valid stars, most stars
           first, then the others, newest first: exactly the order of a browse;
         - by price or date: the first n in that order, exactly.
@@ -995,13 +995,12 @@ class PostgresText:
         once by walking the order's index; bounded so, the walk costs a few milliseconds whatever
         the words (at a million listings, 'tinh' by stars: 61 ms through the indexes' bitmaps,
         2-3 ms walking), and when it falls short the reads below find the listings instead."""
-        ordered = ", ".join(f"d.{column.split('.', 1)[1]} {direction}" for column, direction in keys)
         # The listings with stars have an index of their own (catalog_search_starred).
         starred = "d.ocop_stars IS NOT NULL" if keys[0][0] == "d.ocop_stars" else "TRUE"
         order = ", ".join(f"{column} {direction}" for column, direction in keys)
         sql = (
             f"SELECT d.product_id FROM (SELECT * FROM catalog_searchdocument d WHERE {starred} "  # noqa: S608 - ours
-            f"ORDER BY {ordered}, d.product_id DESC LIMIT %s) d "
+            f"ORDER BY {order}, d.product_id DESC LIMIT %s) d "
             f"WHERE {condition} ORDER BY {order}, d.product_id DESC LIMIT %s"
         )
         walked = WALK_ROWS_PER_CANDIDATE * n
