@@ -65,6 +65,8 @@ class FairPage(AnonymousPageCacheMixin, Page):
     """A trade fair or exhibition (hội chợ, triển lãm), a supply–demand connection conference
     (hội nghị kết nối cung cầu) or an online fair, run by a lead alliance with co-organisers."""
 
+    page_cache_params = ("page",)  # the booths' pages
+
     class Kind(models.TextChoices):
         TRADE_FAIR = "trade_fair", _("Trade fair or exhibition")
         CONNECTION = "connection", _("Supply–demand connection conference")

@@ -60,11 +60,17 @@ def _sessions(fair: FairPage) -> list[SessionView]:
     ]
 
 
+# Booths on one page of a fair: each shows its cooperative's showcased products, and the demo's
+# fair of 60 cooperatives made a page of 136 kB, most of it booths.
+BOOTHS_PER_PAGE = 12
+
+
 def fair_page_context(*, fair: FairPage, user) -> dict:
     """Everything the fair page shows: organisers, provinces, sessions, the approved
     cooperatives with their virtual booths, and what the visitor may do next."""
     showcase = with_card_images(public_products().order_by("title", "pk"))
-    cooperatives = list(
+    # A queryset, paginated by the page (BOOTHS_PER_PAGE): a large fair has hundreds of booths.
+    cooperatives = (
         Participant.objects.filter(
             fair=fair, role=Participant.Role.COOPERATIVE, status=Participant.Status.APPROVED
         )
@@ -87,6 +93,7 @@ def fair_page_context(*, fair: FairPage, user) -> dict:
         "fair_provinces": list(fair.provinces.all()),
         "sessions": _sessions(fair),
         "booths": cooperatives,
+        "booths_per_page": BOOTHS_PER_PAGE,
         "buyer_count": buyers,
         "my_registrations": mine,
         "is_organiser": permissions.is_organiser(user, fair),

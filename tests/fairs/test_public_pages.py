@@ -203,3 +203,24 @@ def test_the_home_page_lists_upcoming_fairs(client, fair):
 
     assert fair.title in html
     assert fair.url in html
+
+
+def test_the_booths_come_a_page_at_a_time(client, fair, organiser, monkeypatch):
+    from fairs.selectors import public
+
+    monkeypatch.setattr(public, "BOOTHS_PER_PAGE", 2)
+    names = sorted(
+        showcasing(fair, organiser, products=1, name=f"HTX Gian hàng {n}")[0].name for n in range(3)
+    )
+
+    first = client.get(fair.url).content.decode()
+    second = client.get(fair.url + "?page=2").content.decode()
+
+    assert [name in first for name in names] == [True, True, False]
+    assert [name in second for name in names] == [False, False, True]
+    assert "(3)" in first  # how many take part, on every page
+    assert 'rel="next"' in first
+    assert 'rel="prev"' in second
+    # A page past the last, or not a number, shows a page of booths, never an error.
+    assert names[2] in client.get(fair.url + "?page=99").content.decode()
+    assert names[0] in client.get(fair.url + "?page=abc").content.decode()
