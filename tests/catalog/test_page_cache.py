@@ -282,9 +282,11 @@ def redis_pages(settings):
     }
     settings.PAGE_CACHE_ALIAS = "pages"
     page_cache.local_pages.clear()
+    page_cache.watch.stop()
     yield
     page_cache.cache().delete_many([page_cache.GENERATION_KEY])
     page_cache.local_pages.clear()
+    page_cache.watch.stop()
 
 
 def test_pages_are_shared_and_retired_through_redis(site, redis_pages, django_capture_on_commit_callbacks):
@@ -485,9 +487,7 @@ def test_the_visitors_token_is_djangos_token_of_their_secret(rf):
     assert set("".join(tokens)) <= set(CSRF_ALLOWED_CHARS)
 
 
-def test_each_process_keeps_a_copy_of_the_shared_pages_it_serves(site, redis_pages, monkeypatch):
-    url = site["product"].url
-    assert state(Client().get(url)) == "miss"
+def _counting_reads(monkeypatch) -> list[str]:
     reads = []
     shared = page_cache.cache()
     original_get = shared.get
@@ -497,21 +497,86 @@ def test_each_process_keeps_a_copy_of_the_shared_pages_it_serves(site, redis_pag
         return original_get(key, *args, **kwargs)
 
     monkeypatch.setattr(shared, "get", counted_get)
+    return reads
+
+
+def _another_process_changes_the_pages() -> str:
+    """What another worker's (or machine's) invalidate() does, through a connection of its own."""
+    store = page_cache.cache()
+    key = store.make_and_validate_key(page_cache.GENERATION_KEY)
+    other = redis.Redis.from_url(store._cache._servers[0])
+    value = uuid.uuid4().hex[:16]
+    with other.pipeline(transaction=True) as pipe:
+        pipe.set(key, store._cache._serializer.dumps(value))
+        pipe.publish(key, value)
+        pipe.execute()
+    other.close()
+    return value
+
+
+def test_each_process_keeps_a_copy_of_the_shared_pages_it_serves(site, redis_pages, monkeypatch):
+    url = site["product"].url
+    assert state(Client().get(url)) == "miss"
+    reads = _counting_reads(monkeypatch)
     response = Client().get(url)
     assert state(response) == "hit"
     assert "Mật ong hoa nhãn" in response.content.decode()
-    # Only the generation was read from Redis: the page came from this process's copy.
-    assert reads == [page_cache.GENERATION_KEY]
+    # Nothing was read from Redis: the generation is the one it announced, the page this process's copy.
+    assert reads == []
 
 
-def test_a_copy_is_never_served_after_another_process_retired_the_pages(site, redis_pages):
+def test_a_copy_is_never_served_after_another_process_retired_the_pages(site, redis_pages, monkeypatch):
     url = site["product"].url
     Client().get(url)
     assert state(Client().get(url)) == "hit"
+    reads = _counting_reads(monkeypatch)
     # Another worker (or machine) moved the generation: the copy here is of the old one.
-    page_cache.cache().set(page_cache.GENERATION_KEY, "moved-by-another-process", timeout=None)
+    moved = _another_process_changes_the_pages()
     assert state(Client().get(url)) == "miss"
     assert state(Client().get(url)) == "hit"
+    assert page_cache.watch.current(page_cache.cache()) == moved
+    assert page_cache.GENERATION_KEY not in reads  # heard, not read
+
+
+def test_pages_are_retired_through_redis_without_listening(site, redis_pages, monkeypatch):
+    # A process that cannot listen (Redis refused the subscription) reads the generation each time.
+    monkeypatch.setattr(
+        page_cache._Watch, "_listen", lambda self, store: (_ for _ in ()).throw(redis.RedisError("no"))
+    )
+    url = site["product"].url
+    Client().get(url)
+    reads = _counting_reads(monkeypatch)
+    assert state(Client().get(url)) == "hit"
+    assert reads == [page_cache.GENERATION_KEY]
+    page_cache.cache().set(page_cache.GENERATION_KEY, "moved-by-another-process", timeout=None)
+    assert state(Client().get(url)) == "miss"
+
+
+def test_a_lost_subscription_reads_the_generation_again(site, redis_pages):
+    url = site["product"].url
+    Client().get(url)
+    assert state(Client().get(url)) == "hit"
+    store = page_cache.cache()
+    client = store._cache.get_client()
+    # The subscription's connection is cut; meanwhile the pages change without this process hearing.
+    assert client.client_kill_filter(_type="pubsub") >= 1
+    store.set(page_cache.GENERATION_KEY, "changed-while-cut-off", timeout=None)
+    assert state(Client().get(url)) == "miss"
+    assert state(Client().get(url)) == "hit"
+    # And it listens again.
+    _another_process_changes_the_pages()
+    assert state(Client().get(url)) == "miss"
+
+
+def test_a_forked_process_listens_on_its_own(site, redis_pages, monkeypatch):
+    url = site["product"].url
+    Client().get(url)
+    assert state(Client().get(url)) == "hit"
+    listening = page_cache.watch._pubsub
+    monkeypatch.setattr(page_cache.os, "getpid", lambda: -1)  # as in a worker forked after the first lookup
+    assert state(Client().get(url)) == "hit"
+    assert page_cache.watch._pubsub is not listening
+    listening.close()
 
 
 def test_a_copy_lives_for_seconds_then_is_read_from_the_shared_cache_again(site, redis_pages, monkeypatch):
