@@ -209,8 +209,12 @@ def lookup(key: str) -> tuple[str, tuple | None]:
         return current, entry if entry is not None and entry[0] == current else None
     current = watch.current(store) if isinstance(store, RedisCache) else None
     if current is None:
-        current = generation()
-        watch.heard(current)
+        stored = store.get(GENERATION_KEY)
+        if (
+            stored is not None
+        ):  # read from Redis (None: missing, or Redis failed and the cache answered empty)
+            watch.heard(stored)
+        current = generation(stored)
     entry = local_pages.get(key, current)
     if entry is None:
         entry = store.get(key)

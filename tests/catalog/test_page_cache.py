@@ -516,7 +516,8 @@ def _another_process_changes_the_pages() -> str:
 
 def test_each_process_keeps_a_copy_of_the_shared_pages_it_serves(site, redis_pages, monkeypatch):
     url = site["product"].url
-    assert state(Client().get(url)) == "miss"
+    assert state(Client().get(url)) == "miss"  # the first request also makes the generation
+    assert state(Client().get(url)) == "hit"  # this one reads it, once
     reads = _counting_reads(monkeypatch)
     response = Client().get(url)
     assert state(response) == "hit"
@@ -550,6 +551,26 @@ def test_pages_are_retired_through_redis_without_listening(site, redis_pages, mo
     assert reads == [page_cache.GENERATION_KEY]
     page_cache.cache().set(page_cache.GENERATION_KEY, "moved-by-another-process", timeout=None)
     assert state(Client().get(url)) == "miss"
+
+
+def test_a_generation_redis_did_not_give_is_never_taken_as_heard(site, redis_pages, monkeypatch):
+    url = site["product"].url
+    Client().get(url)
+    shared = page_cache.cache()
+    generation = shared.get(page_cache.GENERATION_KEY)
+    page_cache.watch.stop()  # listening again, and not yet knowing the generation
+    real_get = shared.get
+
+    def failing_get(key, *args, **kwargs):  # Redis fails for a moment: the fault-tolerant cache answers empty
+        return None if key == page_cache.GENERATION_KEY else real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(shared, "get", failing_get)
+    assert state(Client().get(url)) == "miss"  # rendered under a made-up generation...
+    assert page_cache.watch.current(shared) is None  # ...which is not taken for Redis's
+    monkeypatch.setattr(shared, "get", real_get)
+    Client().get(url)
+    assert page_cache.watch.current(shared) == generation
+    assert state(Client().get(url)) == "hit"
 
 
 def test_a_lost_subscription_reads_the_generation_again(site, redis_pages):
