@@ -210,9 +210,9 @@ def lookup(key: str) -> tuple[str, tuple | None]:
     current = watch.current(store) if isinstance(store, RedisCache) else None
     if current is None:
         stored = store.get(GENERATION_KEY)
-        if (
-            stored is not None
-        ):  # read from Redis (None: missing, or Redis failed and the cache answered empty)
+        # None: missing, or Redis failed and the fault-tolerant cache answered empty; either way
+        # generation() makes one up, which must not be taken for what Redis holds.
+        if stored is not None:
             watch.heard(stored)
         current = generation(stored)
     entry = local_pages.get(key, current)
