@@ -213,7 +213,7 @@ def lookup(key: str) -> tuple[str, tuple | None]:
         # None: missing, or Redis failed and the fault-tolerant cache answered empty; either way
         # generation() makes one up, which must not be taken for what Redis holds.
         if stored is not None:
-            watch.heard(stored)
+            watch.heard(store, stored)
         current = generation(stored)
     entry = local_pages.get(key, current)
     if entry is None:
@@ -267,6 +267,7 @@ class _Watch:
         self._lock = threading.Lock()
         self._pubsub = None
         self._pid = None
+        self._where: tuple | None = None  # the Redis servers and the channel listened to
         self._value: str | None = None
         self._reconnected = False
         self._retry_at = 0.0
@@ -285,19 +286,24 @@ class _Watch:
                 self._retry_at = time.monotonic() + LISTEN_RETRY_SECONDS
                 return None
 
-    def heard(self, value: str) -> None:
+    def heard(self, store: RedisCache, value: str) -> None:
         """The generation, just read from Redis: announcements that come later still replace it."""
         with self._lock:
-            if self._pubsub is not None and self._pid == os.getpid():
+            if self._pubsub is not None and self._pid == os.getpid() and self._where == _where(store):
                 self._value = value
 
     def _current(self, store: RedisCache) -> str | None:
-        if self._pubsub is not None and (self._pid != os.getpid() or self._reconnected):
+        where = _where(store)
+        # Another process (forked after this one listened), a renewed connection, or another
+        # cache (another Redis, another prefix: the tests' settings): listen anew.
+        if self._pubsub is not None and (
+            self._pid != os.getpid() or self._reconnected or self._where != where
+        ):
             self._drop()
         if self._pubsub is None:
             if time.monotonic() < self._retry_at:
                 return None
-            self._listen(store)
+            self._listen(store, where)
         while (message := self._pubsub.get_message(timeout=0)) is not None:
             if message["type"] == "message":
                 self._value = message["data"].decode()
@@ -306,8 +312,8 @@ class _Watch:
             return None
         return self._value
 
-    def _listen(self, store: RedisCache) -> None:
-        channel = store.make_and_validate_key(GENERATION_KEY)
+    def _listen(self, store: RedisCache, where: tuple) -> None:
+        channel = where[-1]
         pubsub = store._cache.get_client(channel).pubsub()
         pubsub.subscribe(channel)
         confirmed = pubsub.get_message(timeout=LISTEN_CONFIRM_SECONDS)
@@ -315,7 +321,8 @@ class _Watch:
             pubsub.close()
             raise ConnectionError("Redis did not confirm the subscription")
         pubsub.connection.register_connect_callback(self._on_reconnect)
-        self._pubsub, self._pid, self._value, self._reconnected = pubsub, os.getpid(), None, False
+        self._pubsub, self._pid, self._where = pubsub, os.getpid(), where
+        self._value, self._reconnected = None, False
 
     def stop(self) -> None:
         """Stop listening; the next lookup listens again (the tests' fixtures)."""
@@ -332,6 +339,10 @@ class _Watch:
         if pubsub is not None and self._pid == os.getpid():
             with contextlib.suppress(Exception):
                 pubsub.close()
+
+
+def _where(store: RedisCache) -> tuple:
+    return (*store._cache._servers, store.make_and_validate_key(GENERATION_KEY))
 
 
 watch = _Watch()

@@ -573,6 +573,25 @@ def test_a_generation_redis_did_not_give_is_never_taken_as_heard(site, redis_pag
     assert state(Client().get(url)) == "hit"
 
 
+def test_listening_follows_the_cache_in_use(site, redis_pages, settings):
+    url = site["product"].url
+    Client().get(url)  # makes the generation
+    Client().get(url)  # reads it
+    first = page_cache.cache()
+    assert page_cache.watch.current(first) == first.get(page_cache.GENERATION_KEY)
+    # Another cache (here another prefix; in a process, another REDIS_URL): its own generation.
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {**settings.CACHES["pages"], "KEY_PREFIX": f"other-{uuid.uuid4().hex}"},
+    }
+    second = page_cache.cache()
+    assert page_cache.watch.current(second) is None  # listening there now, not yet knowing it
+    second.set(page_cache.GENERATION_KEY, "the-other-generation", timeout=None)
+    Client().get(url)
+    assert page_cache.watch.current(second) == "the-other-generation"
+    second.delete(page_cache.GENERATION_KEY)
+
+
 def test_a_lost_subscription_reads_the_generation_again(site, redis_pages):
     url = site["product"].url
     Client().get(url)
