@@ -100,6 +100,16 @@ def server_version() -> str:
         return cursor.fetchone()[0].split()[0]
 
 
+def server_memory() -> str | None:
+    """PostgreSQL's shared buffers ("128MB", its default): whether the index fits in them changes
+    how long a broad search takes, so the figures say it. None on SQLite."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW shared_buffers")
+        return cursor.fetchone()[0]
+
+
 def server_cpu_ms():
     """A function giving the CPU milliseconds this connection's PostgreSQL backend has used, when
     the server runs on this machine and its /proc can be read; else None. With it, a benchmark

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from catalog.models import SearchDocument, SearchEntry, SearchTerm
 
+from . import tables
 from .query import FACETS, Counted, EntryHit, EntryQuery, Hit, SearchQuery, Suggestion, Term
 
 INSERT_BATCH = 1000
@@ -394,29 +395,29 @@ class DatabaseEngine:
         vocabulary: Counter[str] = Counter()
 
         with transaction.atomic(using=self.using):
-            self.dialect.before_rebuild(self.connection)
-            with self.connection.cursor() as cursor:
-                cursor.execute("DELETE FROM catalog_searchdocument")
+            # The dialect says where the new rows go: the table itself, emptied, or a new one.
+            table = self.dialect.before_rebuild(self.connection)
             # A batch at a time: the documents are read through the same connection.
             documents = iter(documents)
             while batch := list(itertools.islice(documents, INSERT_BATCH)):
                 for document in batch:
                     vocabulary.update(_words(document))
-                self._insert(batch)
+                self._insert(batch, table=table)
                 written += len(batch)
                 if progress:
                     progress(len(batch))
-            self.dialect.after_rebuild(self.connection)
             SearchTerm.objects.using(self.using).all().delete()
             SearchTerm.objects.using(self.using).bulk_create(
                 (SearchTerm(term=term, documents=n) for term, n in vocabulary.items()),
                 batch_size=INSERT_BATCH,
             )
-        if not self.connection.in_atomic_block:  # committed: the old rows are now dead
+            # Last: on PostgreSQL this swaps the tables, and readers wait from then until the commit.
+            self.dialect.after_rebuild(self.connection)
+        if not self.connection.in_atomic_block:
             self.dialect.after_commit_rebuild(self.connection)
         return written
 
-    def _insert(self, documents: Iterable[SearchDocument]) -> None:
+    def _insert(self, documents: Iterable[SearchDocument], *, table: str = "catalog_searchdocument") -> None:
         """Write documents as plain rows: bulk_create's per-object work was half of a rebuild's time."""
         fields = SearchDocument._meta.concrete_fields
         connection = self.connection
@@ -430,7 +431,7 @@ class DatabaseEngine:
             ]
             for d in documents
         )
-        self.dialect.insert_rows(connection, "catalog_searchdocument", [f.column for f in fields], rows)
+        self.dialect.insert_rows(connection, table, [f.column for f in fields], rows)
 
     # --- entries (catalog.search.entries) ----------------------------------------------------------
     # Entries are few (thousands, not the catalogue's hundreds of thousands), so they are always
@@ -749,11 +750,14 @@ class SqliteText:
         """,
     }
 
-    def before_rebuild(self, connection) -> None:
-        """Row-by-row FTS updates are four times slower than one FTS5 'rebuild' at the end."""
+    def before_rebuild(self, connection) -> str:
+        """The table emptied, its rows to be written again. Row-by-row FTS updates are four times
+        slower than one FTS5 'rebuild' at the end, so the triggers wait until then."""
         with connection.cursor() as cursor:
             for name in self.TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute("DELETE FROM catalog_searchdocument")
+        return "catalog_searchdocument"
 
     def after_rebuild(self, connection) -> None:
         with connection.cursor() as cursor:
@@ -763,10 +767,6 @@ class SqliteText:
 
     def after_commit_rebuild(self, connection) -> None:
         """SQLite reuses a deleted row's space by itself."""
-
-
-# The GIN indexes of the document table (migrations 0005 and 0009).
-GIN_INDEXES = ("catalog_search_match", "catalog_searchdocument_name_vector", "catalog_search_sample_match")
 
 
 class PostgresText:
@@ -1077,28 +1077,22 @@ class PostgresText:
             for row in rows:
                 copy.write_row(row)
 
-    def before_rebuild(self, connection) -> None:
-        """The tsvector column is computed as each row is written; a larger GIN pending list
-        lets the index take the rows in bigger batches (this transaction only)."""
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
-            # Merging the pending list into the index sorts it in this much memory.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+    def before_rebuild(self, connection) -> str:
+        """A fresh, empty copy of the table, without indexes, that takes the rows several times
+        faster (catalog.search.tables): readers read the table meanwhile."""
+        return tables.fresh_copy(connection, "catalog_searchdocument")
 
     def after_rebuild(self, connection) -> None:
-        """The last pending entries merged (a search would otherwise read them one by one),
-        and fresh statistics, so the planner knows the new table."""
-        with connection.cursor() as cursor:
-            for index in GIN_INDEXES:
-                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
-            cursor.execute("ANALYZE catalog_searchdocument")
+        """The copy gets the table's indexes, each built in one pass, and its statistics, then
+        takes its place."""
+        tables.put_in_place(
+            connection, "catalog_searchdocument", "catalog_searchdocument" + tables.NEXT_SUFFIX
+        )
 
     def after_commit_rebuild(self, connection) -> None:
-        """Reclaim the rows the rebuild replaced. Readers saw the old index until the commit, so
-        every old row is dead now: a million of them after a rebuild of a million, which searches
-        read past (at a million listings after three rebuilds without a vacuum the table held
-        2,003,486 dead rows in 11 GB and searches took 2-3 times as long). VACUUM marks their space
-        for reuse, so the next rebuild writes into it instead of growing the table; it cannot run
-        inside a transaction, hence after the commit."""
+        """Mark the new table's pages all-visible, as VACUUM does once every row in them is visible
+        to every transaction: an index-only scan (the counting sample's facets) reads the table for
+        any page not so marked. There is nothing to reclaim: the old rows went with the old table.
+        It cannot run inside a transaction, hence after the commit."""
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE) catalog_searchdocument")
+            cursor.execute("VACUUM catalog_searchdocument")

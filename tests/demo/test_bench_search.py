@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from demo.management.commands.bench_search import measure, percentile, query_mix
 from tests import factories
@@ -16,6 +17,7 @@ FIGURES = {
     "queries",
     "p50_ms",
     "p95_ms",
+    "shared_buffers",
     "suggest_p95_ms",
     "index_docs_per_s",
 }
@@ -50,6 +52,10 @@ def test_measure_reports_every_figure_for_the_catalogue_it_indexed():
     assert figures["queries"] == 20
     assert 0 < figures["p50_ms"] <= figures["p95_ms"]
     assert figures["index_docs_per_s"] > 0
+    if connection.vendor == "postgresql":
+        assert figures["shared_buffers"].endswith(("kB", "MB", "GB"))
+    else:
+        assert figures["shared_buffers"] is None
 
 
 def test_the_working_database_is_never_the_benchmark_one(settings):

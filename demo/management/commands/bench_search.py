@@ -44,6 +44,7 @@ from demo.benchmarks import (
     is_working_database,
     percentile,
     server_cpu_ms,
+    server_memory,
     server_version,
 )
 from demo.data.products import SCALE_SKU_PREFIX, TEMPLATES
@@ -216,6 +217,7 @@ def measure(*, queries: int, seed: int, peer_time_cap: float | None = None, log=
         "suggest_cpu_p95_ms": percentile([cpu for _wall, cpu in suggestions], 95),
         "cpu_counts_server": server is not None,
         "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        "shared_buffers": server_memory(),
     }
     if peer_time_cap is not None:
         figures.update(_peer(mix, search_ms, cap_s=peer_time_cap, log=log))

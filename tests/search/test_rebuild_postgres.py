@@ -1,0 +1,119 @@
+"""PostgreSQL: a rebuild fills a fresh copy of the document table and puts it in place
+(catalog.search.tables). The schema stays the migrations' one, readers read the old rows meanwhile,
+and a write made during the rebuild waits for it and is not lost."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+import pytest
+from django.db import connection
+
+from catalog import search
+from catalog.models import SearchDocument
+from catalog.search import SearchQuery
+from catalog.search.database import DatabaseEngine
+from catalog.search.documents import documents_for
+from tests import factories
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the table swap is PostgreSQL's; SQLite rebuilds in place"
+)
+
+TABLE = "catalog_searchdocument"
+
+
+def schema() -> dict:
+    """What the migrations made of the table, as PostgreSQL prints it back (names included)."""
+    queries = {
+        "columns": (
+            "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attstorage, "
+            "a.attcompression, a.attgenerated, pg_get_expr(d.adbin, d.adrelid), a.attstattarget "
+            "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"
+        ),
+        "indexes": "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+        "WHERE indrelid = %s::regclass ORDER BY 1",
+        "constraints": "SELECT conname, contype, pg_get_constraintdef(oid), condeferrable, condeferred "
+        "FROM pg_constraint WHERE conrelid = %s::regclass ORDER BY 1",
+        "statistics": "SELECT stxname, pg_get_statisticsobjdef(oid) FROM pg_statistic_ext "
+        "WHERE stxrelid = %s::regclass ORDER BY 1",
+        "options": "SELECT reloptions FROM pg_class WHERE oid = %s::regclass",
+    }
+    with connection.cursor() as cursor:
+        found = {}
+        for name, sql in queries.items():
+            cursor.execute(sql, [TABLE])
+            found[name] = cursor.fetchall()
+    return found
+
+
+def found(text: str) -> list[str]:
+    return [hit.sku for hit in search.search(SearchQuery(text=text)).hits]
+
+
+@pytest.mark.django_db
+def test_a_rebuild_leaves_the_table_as_the_migrations_made_it():
+    factories.product(name="Bưởi Diễn")
+    before = schema()
+    assert {"catalog_search_match", "catalog_search_sample_facets"} <= {name for name, _ in before["indexes"]}
+    assert before["statistics"]
+    assert before["options"] == [(["toast_tuple_target=128"],)]
+
+    assert search.rebuild()["indexed"] == 1
+    search.rebuild()
+
+    assert schema() == before
+    assert len(found("buoi dien")) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [TABLE + "_next"])
+        assert cursor.fetchone() == (None,)
+
+
+def test_readers_read_the_old_rows_and_a_write_waits_for_the_new_table(
+    django_db_serialized_rollback, transactional_db
+):
+    pomelo = factories.product(name="Bưởi Diễn")
+    orange = factories.product(name="Cam Vinh")
+    search.rebuild()
+    halfway, go_on = threading.Event(), threading.Event()
+
+    def rebuild():
+        def documents():
+            read = list(documents_for([pomelo.pk, orange.pk]))
+            yield read[0]
+            halfway.set()
+            assert go_on.wait(30)
+            yield from read[1:]
+
+        try:
+            return DatabaseEngine().rebuild(documents())
+        finally:
+            connection.close()
+
+    def in_thread(call):
+        def run():
+            try:
+                return call()
+            finally:
+                connection.close()
+
+        return run
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        rebuilt = pool.submit(rebuild)
+        assert halfway.wait(30)
+        # Meanwhile a reader reads the old rows, without waiting.
+        assert pool.submit(in_thread(lambda: found("buoi"))).result(timeout=10) == [pomelo.sku]
+        # The pomelo is taken off sale: its removal waits for the rebuild, which holds it.
+        removal = pool.submit(in_thread(lambda: search.remove_products([pomelo.pk])))
+        with pytest.raises(FutureTimeout):
+            removal.result(timeout=1)
+        go_on.set()
+        assert rebuilt.result(timeout=60) == 2
+        removal.result(timeout=30)
+
+    # The removal went to the new table: not lost under the rebuild's copy of the pomelo.
+    assert found("buoi") == []
+    assert found("cam vinh") == [orange.sku]
+    assert list(SearchDocument.objects.values_list("product_id", flat=True)) == [orange.pk]
