@@ -11,6 +11,8 @@ import contextlib
 import datetime
 import itertools
 import math
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
@@ -390,16 +392,22 @@ class DatabaseEngine:
     def rebuild(
         self, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None
     ) -> int:
-        """Empty the index and fill it from `documents`; readers see the old index until it commits."""
+        """Empty the index and fill it from `documents`; readers see the old index until it commits.
+
+        Reading the documents (Python, a query per batch) took as long as writing them (the
+        database) at a million listings, one after the other. When this transaction is the
+        outermost one, and the database lets another connection read meanwhile (PostgreSQL),
+        another thread reads the next batches on its own connection while this one writes
+        (`_read_ahead`). Inside a caller's transaction they are read here, on this connection,
+        which alone sees what that transaction wrote."""
         written = 0
         vocabulary: Counter[str] = Counter()
+        ahead = self.dialect.reads_ahead and not self.connection.in_atomic_block
 
         with transaction.atomic(using=self.using):
             # The dialect says where the new rows go: the table itself, emptied, or a new one.
             table = self.dialect.before_rebuild(self.connection)
-            # A batch at a time: the documents are read through the same connection.
-            documents = iter(documents)
-            while batch := list(itertools.islice(documents, INSERT_BATCH)):
+            for batch in _read_ahead(documents) if ahead else _batches(documents):
                 for document in batch:
                     vocabulary.update(_words(document))
                 self._insert(batch, table=table)
@@ -511,6 +519,46 @@ def _entry_where(query: EntryQuery, today) -> tuple[str, list]:
         conditions.append("e.quantity >= %s")
         params.append(query.quantity_min)
     return " AND ".join(conditions), params
+
+
+def _batches(documents: Iterable[SearchDocument]) -> Iterator[list[SearchDocument]]:
+    documents = iter(documents)
+    while batch := list(itertools.islice(documents, INSERT_BATCH)):
+        yield batch
+
+
+def _read_ahead(documents: Iterable[SearchDocument], depth: int = 4) -> Iterator[list[SearchDocument]]:
+    """The batches of `documents`, read by another thread (on its own database connection, which
+    it closes when done) at most `depth` batches ahead of the caller. An error while reading is
+    raised here; when the caller stops early, the reader stops too."""
+    batches: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for batch in _batches(documents):
+                if stop.is_set():
+                    return
+                batches.put(batch)
+            batches.put(None)
+        except BaseException as error:  # handed to the caller, which raises it
+            batches.put(error)
+        finally:
+            connections.close_all()
+
+    reader = threading.Thread(target=read, name="search-rebuild-reader", daemon=True)
+    reader.start()
+    try:
+        while (batch := batches.get()) is not None:
+            if isinstance(batch, BaseException):
+                raise batch
+            yield batch
+    finally:
+        stop.set()
+        while reader.is_alive():  # a reader waiting to hand over a batch is let go
+            with contextlib.suppress(queue.Empty):
+                batches.get(timeout=0.1)
+        reader.join()
 
 
 def exact_count_limit() -> int:
@@ -694,6 +742,8 @@ class SqliteText:
 
     # BM25 in FTS5 reads only its own index, so every match is ranked (or none, see RANKED_MATCHES).
     ranks_candidates = False
+    # A second connection reading while a rebuild writes could meet SQLite's lock on the file.
+    reads_ahead = False
 
     def from_indexes(self, connection, active: bool):
         """SQLite's plans need no steering: its text matches always come from FTS5."""
@@ -812,6 +862,8 @@ class PostgresText:
 
     # Ranking reads each listing's vector back from TOAST: only candidates are ranked.
     ranks_candidates = True
+    # A rebuild's documents can be read on another connection while it writes (DatabaseEngine.rebuild).
+    reads_ahead = True
 
     @contextlib.contextmanager
     def from_indexes(self, connection, active: bool):

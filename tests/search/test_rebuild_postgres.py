@@ -3,6 +3,7 @@
 and a write made during the rebuild waits for it and is not lost."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -117,3 +118,35 @@ def test_readers_read_the_old_rows_and_a_write_waits_for_the_new_table(
     assert found("buoi") == []
     assert found("cam vinh") == [orange.sku]
     assert list(SearchDocument.objects.values_list("product_id", flat=True)) == [orange.pk]
+
+
+def test_a_rebuild_that_fails_while_reading_leaves_the_index_as_it_was(
+    django_db_serialized_rollback, transactional_db
+):
+    """Outside a transaction the documents are read on another thread's connection: an error there
+    reaches the caller, nothing is swapped in, and that connection is closed."""
+    pomelo = factories.product(name="Bưởi Diễn")
+    search.rebuild()
+
+    def documents():
+        yield from documents_for([pomelo.pk])
+        raise ValueError("the catalogue could not be read")
+
+    def connections_open() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            return cursor.fetchone()[0]
+
+    before = connections_open()
+    with pytest.raises(ValueError, match="could not be read"):
+        DatabaseEngine().rebuild(documents())
+
+    assert found("buoi") == [pomelo.sku]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [TABLE + "_next"])
+        assert cursor.fetchone() == (None,)
+    for _ in range(50):  # a closed connection's server process ends a moment later
+        if connections_open() == before:
+            break
+        time.sleep(0.1)
+    assert connections_open() == before
