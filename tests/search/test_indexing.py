@@ -313,9 +313,7 @@ def test_a_committed_rebuild_is_vacuumed_on_postgresql(django_db_serialized_roll
     with CaptureQueriesContext(connection) as queries:
         assert search.rebuild()["indexed"] == 1
     vacuums = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("VACUUM")]
-    assert vacuums == (
-        ["VACUUM catalog_searchdocument"] if connection.vendor == "postgresql" else []
-    )
+    assert vacuums == (["VACUUM catalog_searchdocument"] if connection.vendor == "postgresql" else [])
     assert [hit.sku for hit in search.search(search.SearchQuery(text="")).hits]  # still found
 
 
