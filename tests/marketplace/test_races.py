@@ -6,6 +6,7 @@ or on PostgreSQL (the `threadable_db` fixture). Run them on both:
 """
 
 import datetime
+import fcntl
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -24,10 +25,23 @@ from tests import factories
 from tests.factories import marketplace as mf
 
 A = OrderEvent.Actor
-# Fifty buyers hold up to fifty-one connections; two such tests at once on the two xdist workers ask
-# PostgreSQL for more than its 100. A CI run on 2026-12-06 had two checkouts fail with OperationalError,
-# as they do when the server's connections run out (reproduced by holding 55 others): one worker runs them.
-FIFTY_CONNECTIONS = pytest.mark.xdist_group("fifty-connections")
+
+
+@pytest.fixture
+def one_at_a_time(tmp_path_factory):
+    """Fifty buyers hold up to fifty-one connections; two such tests at once on the two xdist workers
+    ask PostgreSQL for more than its 100. A CI run on 2026-12-06 had two checkouts fail with
+    OperationalError, as they do when the server's connections run out (reproduced by holding 55
+    others). A file lock in the directory the workers share runs them one after the other. (Not an
+    xdist group: that ran them ahead of other tests of their worker, which then found the database
+    flushed.)"""
+    shared = tmp_path_factory.getbasetemp().parent
+    with open(shared / "fifty-connections.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def run_together(tasks: list[Callable[[], object]]) -> list[tuple[str, object]]:
@@ -64,8 +78,7 @@ def place(buyer, lines, method="vietqr"):
     return go
 
 
-@FIFTY_CONNECTIONS
-def test_fifty_buyers_for_ten_units_give_ten_orders_and_forty_out_of_stock(threadable_db):
+def test_fifty_buyers_for_ten_units_give_ten_orders_and_forty_out_of_stock(one_at_a_time, threadable_db):
     cooperative = factories.cooperative()
     mf.terms(cooperative)
     honey = factories.product(cooperative=cooperative, price_vnd=200_000, stock=10)
@@ -89,8 +102,7 @@ def test_fifty_buyers_for_ten_units_give_ten_orders_and_forty_out_of_stock(threa
     assert CartLine.objects.filter(product=honey).count() == 40
 
 
-@FIFTY_CONNECTIONS
-def test_fifty_cash_buyers_for_ten_units_oversell_nothing(threadable_db):
+def test_fifty_cash_buyers_for_ten_units_oversell_nothing(one_at_a_time, threadable_db):
     """Cash on delivery takes the same path without a hold deadline; and the ledger stays empty."""
     cooperative = factories.cooperative()
     mf.terms(cooperative, bank=False, cash_on_delivery=True)
