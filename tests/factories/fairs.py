@@ -10,8 +10,6 @@ from fairs.models import FairPage
 
 from . import alliance, cooperative, pages, user
 
-TODAY = datetime.date.today
-
 
 @pages
 def fair(

@@ -21,8 +21,6 @@ from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today
-
 
 @pytest.fixture
 def deal(fair, organiser):
@@ -72,7 +70,7 @@ def place(agreement, user=None, **fields):
 
 
 def test_a_monthly_schedule_places_one_order_a_month_each_with_its_own_payment_code(deal):
-    first = datetime.date(TODAY().year + 1, 1, 31)
+    first = datetime.date(timezone.localdate().year + 1, 1, 31)
 
     orders = place(deal, schedule=services.MONTHLY, months=3, first_delivery=first)
 
@@ -131,7 +129,7 @@ def test_cash_on_delivery_is_taken_only_where_the_cooperative_takes_cash(deal):
 
     mf.terms(deal.supplier.cooperative, cash_on_delivery=False)
     with pytest.raises(ValidationError) as refused:
-        place(deal, payment_method="cod", first_delivery=TODAY() + datetime.timedelta(days=40))
+        place(deal, payment_method="cod", first_delivery=timezone.localdate() + datetime.timedelta(days=40))
     assert "payment_method" in refused.value.error_dict
 
 
@@ -153,7 +151,7 @@ def test_the_same_schedule_twice_places_it_once_and_a_later_one_extends_it(deal)
     assert twice.value.error_dict["first_delivery"][0].code == "conflict"
     assert Order.objects.count() == 2
 
-    later = TODAY() + datetime.timedelta(days=100)
+    later = timezone.localdate() + datetime.timedelta(days=100)
     place(deal, first_delivery=later)
     assert list(AgreementOrder.objects.filter(agreement=deal).values_list("delivery", flat=True)) == [1, 2, 3]
 
@@ -173,7 +171,7 @@ def test_the_orders_stay_within_the_agreements_value(deal):
 
     place(deal, schedule=services.MONTHLY, months=8)
     with pytest.raises(ValidationError):
-        place(deal, first_delivery=TODAY() + datetime.timedelta(days=365))
+        place(deal, first_delivery=timezone.localdate() + datetime.timedelta(days=365))
     assert Order.objects.count() == 8
 
 
@@ -189,7 +187,7 @@ def test_only_the_products_the_agreement_names_or_else_the_cooperatives_own(deal
         place(
             deal,
             lines=[AgreedLine(product=elsewhere, quantity=1, unit_price_vnd=1)],
-            first_delivery=TODAY() + datetime.timedelta(days=50),
+            first_delivery=timezone.localdate() + datetime.timedelta(days=50),
         )
     assert "lines" in refused.value.error_dict
 
@@ -423,7 +421,12 @@ def test_the_page_query_count_does_not_grow_with_orders(client, deal):
     place(deal)
     one = count_queries(client, page_url(deal))
 
-    place(deal, schedule=services.MONTHLY, months=5, first_delivery=TODAY() + datetime.timedelta(days=60))
+    place(
+        deal,
+        schedule=services.MONTHLY,
+        months=5,
+        first_delivery=timezone.localdate() + datetime.timedelta(days=60),
+    )
 
     assert count_queries(client, page_url(deal)) == one
 
@@ -464,7 +467,7 @@ def test_the_participation_page_query_count_does_not_grow_with_agreements(client
             user=deal.buyer.user,
             data=services.AgreementOrdersData(
                 lines=[AgreedLine(product=product, quantity=10, unit_price_vnd=100_000)],
-                first_delivery=TODAY() + datetime.timedelta(days=5 + n),
+                first_delivery=timezone.localdate() + datetime.timedelta(days=5 + n),
                 payment_method="vietqr",
                 shipping=mf.address(),
                 schedule=services.MONTHLY,

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from fairs.models import FairPage
 from tests import factories
@@ -12,7 +13,6 @@ from tests.factories import fairs as fair_factories
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
 NOT_YET_OPEN = "Hội chợ này chưa mở đăng ký."
 
 
@@ -27,12 +27,13 @@ def lead(organiser):
 
 
 def past_fair(lead, **extra):
+    today = timezone.localdate()
     return fair_factories.fair(
         lead=lead,
-        starts_on=TODAY - datetime.timedelta(days=10),
-        ends_on=TODAY - datetime.timedelta(days=9),
-        registration_opens_on=TODAY - datetime.timedelta(days=40),
-        registration_closes_on=TODAY - datetime.timedelta(days=11),
+        starts_on=today - datetime.timedelta(days=10),
+        ends_on=today - datetime.timedelta(days=9),
+        registration_opens_on=today - datetime.timedelta(days=40),
+        registration_closes_on=today - datetime.timedelta(days=11),
         **extra,
     )
 
@@ -69,10 +70,11 @@ def test_the_organisers_get_a_link_to_the_report_of_a_past_fair(client, lead, or
 
 
 def test_a_fair_whose_registration_has_closed_says_so(client, lead):
+    today = timezone.localdate()
     fair = fair_factories.fair(
         lead=lead,
-        registration_opens_on=TODAY - datetime.timedelta(days=9),
-        registration_closes_on=TODAY - datetime.timedelta(days=1),
+        registration_opens_on=today - datetime.timedelta(days=9),
+        registration_closes_on=today - datetime.timedelta(days=1),
     )
 
     response = client.get(fair.url)
@@ -83,10 +85,11 @@ def test_a_fair_whose_registration_has_closed_says_so(client, lead):
 
 
 def test_a_fair_whose_registration_opens_later_still_says_not_open_yet(client, lead):
+    today = timezone.localdate()
     fair = fair_factories.fair(
         lead=lead,
-        registration_opens_on=TODAY + datetime.timedelta(days=1),
-        registration_closes_on=TODAY + datetime.timedelta(days=3),
+        registration_opens_on=today + datetime.timedelta(days=1),
+        registration_closes_on=today + datetime.timedelta(days=3),
     )
 
     assert NOT_YET_OPEN in client.get(fair.url).content.decode()

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from catalog.models import Category, CooperativeCertification, Province
 from fairs import matching, services, tasks
@@ -17,8 +17,6 @@ from tests.factories import fairs as fair_factories
 from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date.today()
 
 
 @pytest.fixture
@@ -73,7 +71,7 @@ def supplier(
             page=cooperative,
             scheme=scheme,
             number=f"{scheme}-{cooperative.tax_code}",
-            valid_from=TODAY - datetime.timedelta(days=400),
+            valid_from=timezone.localdate() - datetime.timedelta(days=400),
             valid_until=valid_until,
         )
     participant = services.participant_register_cooperative(
@@ -229,7 +227,7 @@ def test_missing_or_expired_required_certifications_lower_the_score(fair, organi
             organiser,
             province="33",
             product="Gạo ST25 sạch",
-            certifications=[("vietgap", TODAY - datetime.timedelta(days=1))],
+            certifications=[("vietgap", timezone.localdate() - datetime.timedelta(days=1))],
         )
         market = buyer(fair, organiser)
     wanted = demand(market, "Gạo ST25", required_certifications=["vietgap"])

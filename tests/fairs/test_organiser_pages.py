@@ -1,15 +1,15 @@
 """The organisers' pages and the meeting page: who may open them, what each action changes, what
 a refused action leaves unchanged, and that the lists cost the same queries for 2 rows as for 20."""
 
-import datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from fairs import services
 from fairs.models import Agreement, FairPage, Meeting, Participant
 from tests import factories
+from tests.clock import days
 from tests.factories import fairs as fair_factories
 from tests.helpers import count_queries
 
@@ -411,7 +411,7 @@ def test_a_meeting_participant_records_the_outcome_and_an_agreement(
             "products": [rice.pk],
             "volume": "2 tấn/tháng",
             "value_vnd": "480.000.000",
-            "signed_on": datetime.date.today().isoformat(),
+            "signed_on": timezone.localdate().isoformat(),
             "document": document,
         },
     )
@@ -431,7 +431,7 @@ def test_a_meeting_participant_records_the_outcome_and_an_agreement(
     [
         ("value_vnd", "480,5"),
         ("value_vnd", "bốn trăm"),
-        ("signed_on", (datetime.date.today() + datetime.timedelta(days=1)).isoformat()),
+        pytest.param("signed_on", days(1), id="signed_on-tomorrow"),  # the client posts tomorrow's date
         ("document", "fake.pdf"),
     ],
 )
@@ -446,7 +446,7 @@ def test_a_bad_agreement_is_refused_and_nothing_recorded(client, fair, pair, org
         "supplier": supplier.pk,
         "volume": "1 tấn",
         "value_vnd": "480000000",
-        "signed_on": datetime.date.today().isoformat(),
+        "signed_on": timezone.localdate().isoformat(),
     }
     if field == "document":
         data["document"] = SimpleUploadedFile(value, b"MZ not a pdf", content_type="application/pdf")
@@ -474,7 +474,7 @@ def test_the_value_is_accepted_without_separators(client, fair, pair, organiser)
             "supplier": supplier.pk,
             "volume": "1 tấn",
             "value_vnd": "480000000",
-            "signed_on": datetime.date.today().isoformat(),
+            "signed_on": timezone.localdate().isoformat(),
         },
     )
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from fairs import ical, services
 from fairs.models import BuyerDemand, FairPage, Meeting, MeetingRequest, Participant
@@ -14,8 +15,6 @@ from tests.factories import fairs as fair_factories
 from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date.today()
 
 
 @pytest.fixture
@@ -148,9 +147,10 @@ def test_bad_buyer_registrations_are_shown_on_the_form_and_nothing_is_created(
 
 
 def test_registering_after_the_window_is_refused_on_the_form(client, organiser):
+    today = timezone.localdate()
     late = fair_factories.fair(
-        registration_opens_on=TODAY - datetime.timedelta(days=9),
-        registration_closes_on=TODAY - datetime.timedelta(days=1),
+        registration_opens_on=today - datetime.timedelta(days=9),
+        registration_closes_on=today - datetime.timedelta(days=1),
     )
     client.force_login(factories.user())
 
@@ -566,8 +566,6 @@ def test_the_printable_schedule_lists_meetings_with_time_and_table(client, fair,
 
     for meeting in Meeting.objects.all():
         slot = {s.key: s for s in fair.slots()}[meeting.slot_key]
-        from django.utils import timezone
-
         assert timezone.localtime(slot.starts_at).strftime("%H:%M") in html
         assert f'<td class="schedule-table__table">{meeting.table}</td>' in html
     assert "HTX Chè, Mật ong; Tân Cương" in html

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.images import ImageFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
@@ -15,8 +16,6 @@ from tests.factories import fairs as fair_factories
 from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date.today()
 
 
 def image(title: str):
@@ -77,13 +76,14 @@ def showcasing(fair, organiser, *, products: int, approve: bool = True, name_en:
 
 
 def test_the_index_lists_upcoming_fairs_before_past_ones(client, lead):
+    today = timezone.localdate()
     past = fair_factories.fair(
         lead=lead,
         title="Hội chợ năm ngoái",
         slug="nam-ngoai",
-        starts_on=TODAY - datetime.timedelta(days=30),
-        registration_opens_on=TODAY - datetime.timedelta(days=60),
-        registration_closes_on=TODAY - datetime.timedelta(days=31),
+        starts_on=today - datetime.timedelta(days=30),
+        registration_opens_on=today - datetime.timedelta(days=60),
+        registration_closes_on=today - datetime.timedelta(days=31),
         status="closed",
     )
     upcoming = fair_factories.fair(lead=lead, title="Hội chợ sắp tới", slug="sap-toi")
@@ -126,10 +126,11 @@ def test_the_fair_page_shows_organisers_provinces_sessions_and_approved_booths(c
 
 
 def test_the_fair_page_offers_no_registration_once_it_has_closed(client, lead):
+    today = timezone.localdate()
     closed = fair_factories.fair(
         lead=lead,
-        registration_opens_on=TODAY - datetime.timedelta(days=9),
-        registration_closes_on=TODAY - datetime.timedelta(days=1),
+        registration_opens_on=today - datetime.timedelta(days=9),
+        registration_closes_on=today - datetime.timedelta(days=1),
     )
 
     html = client.get(closed.url).content.decode()

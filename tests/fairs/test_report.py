@@ -2,11 +2,11 @@
 CSV and XLSX downloads, who may see it, and its query count."""
 
 import csv
-import datetime
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from catalog.money import format_vnd
@@ -19,8 +19,6 @@ from tests.factories import fairs as fair_factories
 from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date.today
 
 
 @pytest.fixture
@@ -43,7 +41,7 @@ def _agreement(fair, organiser, *, kind, buyer, supplier, value, products=()):
             supplier=supplier,
             volume="2 tấn/tháng",
             value_vnd=value,
-            signed_on=TODAY(),
+            signed_on=timezone.localdate(),
             products=list(products),
         ),
     )

@@ -31,6 +31,7 @@ from catalog.models import Category
 from marketplace.models import BuyerDemand, Quote, QuoteRevision, RfqInvitation, RfqMessage
 from marketplace.services.quotes import quote_accept, rfq_message_post
 from tests import factories
+from tests.clock import days
 from tests.factories import marketplace as mf
 from tests.factories import quotes as qf
 from tests.factories import rfqs as rf
@@ -144,14 +145,16 @@ def rfq_url(rfq, cooperative=None, action=None):
 
 
 def quote_form(*lines, **terms) -> dict:
-    """POST data of the quote form: `lines` are dicts of a line's fields."""
+    """POST data of the quote form: `lines` are dicts of a line's fields. It is valid for `days(20)`, which
+    the test client posts as the date 20 days after the request's day (the hostile list below is made at
+    collection)."""
     lines = lines or ({"product": "ST25-B", "quantity": "10", "unit_price_vnd": "18.000.000"},)
     data = {
         "lines-TOTAL_FORMS": str(len(lines)),
         "lines-INITIAL_FORMS": "0",
         "lines-MIN_NUM_FORMS": "0",
         "lines-MAX_NUM_FORMS": "50",
-        "quote-valid_until": (timezone.localdate() + datetime.timedelta(days=20)).isoformat(),
+        "quote-valid_until": days(20),
         "quote-lead_time_days": "7",
         "quote-payment_terms": "transfer",
         "quote-deposit_percent": "",

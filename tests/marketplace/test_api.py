@@ -19,6 +19,7 @@ from marketplace.models import Cart, CartLine, Order, OrderEvent, Purchase
 from marketplace.payments import vietqr
 from marketplace.services.orders import StatusChange, order_change_status
 from tests import factories
+from tests.clock import dated
 from tests.factories import marketplace as mf
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +60,9 @@ def client_for(user=None, *, csrf: bool = False) -> Client:
 
 
 def call(client, method: str, path: str, body=NOTHING, **extra):
+    """`body` sent as JSON (text and bytes as they are), each `tests.clock.days(n)` in it as its date."""
     if body is not NOTHING:
-        extra["data"] = body if isinstance(body, str | bytes) else json.dumps(body)
+        extra["data"] = body if isinstance(body, str | bytes) else json.dumps(dated(body, text=True))
         extra["content_type"] = "application/json"
     elif method != "get":
         extra.setdefault("content_type", "application/json")  # an empty body, as fetch() sends

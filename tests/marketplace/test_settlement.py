@@ -29,10 +29,14 @@ from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
-THIS_MONTH = timezone.localdate().replace(day=1)
 # marketplace/documents.py (branch `pdf`) and WeasyPrint draw the PDF; without them it is refused.
 PDF_BUILT = all(importlib.util.find_spec(name) for name in ("marketplace.documents", "weasyprint"))
 S = Order.Status
+
+
+def this_month() -> datetime.date:
+    """The first day of the site's month, read when the test runs (not when it is collected)."""
+    return timezone.localdate().replace(day=1)
 
 
 class FakeGateway:
@@ -101,7 +105,7 @@ def month(shop, django_capture_on_commit_callbacks):
     """Last month a card sale; this month card, transfer and cash sales, a cancelled and an unpaid order,
     a card refund, a cash refund and a payout. Commission 10%, no shipping."""
     card_paid(shop, 2)  # 200,000: owed 180,000
-    age_everything(month_bounds(THIS_MONTH)[0] - datetime.timedelta(days=10))
+    age_everything(month_bounds(this_month())[0] - datetime.timedelta(days=10))
 
     card = card_paid(shop, 1)  # 100,000: owed +90,000
     refunded = card_paid(shop, 3)  # 300,000: owed +270,000
@@ -132,7 +136,7 @@ def totals(rows):
 
 
 def test_a_months_figures_add_up(shop, month):
-    settlement = settlement_for(cooperative=shop.cooperative, month=THIS_MONTH)
+    settlement = settlement_for(cooperative=shop.cooperative, month=this_month())
 
     assert totals(settlement.sold) == {"card": (2, 400_000), "vietqr": (2, 500_000), "cod": (1, 100_000)}
     assert totals(settlement.collected) == {"card": (2, 400_000), "vietqr": (1, 400_000), "cod": (1, 100_000)}
@@ -155,7 +159,7 @@ def test_a_months_figures_add_up(shop, month):
 
 
 def test_the_next_month_opens_where_this_one_closed(shop, month):
-    following = (THIS_MONTH + datetime.timedelta(days=32)).replace(day=1)
+    following = (this_month() + datetime.timedelta(days=32)).replace(day=1)
     settlement = settlement_for(cooperative=shop.cooperative, month=following)
     assert settlement.opening_balance_vnd == settlement.closing_balance_vnd == 340_000
     assert settlement.lines == []
@@ -165,14 +169,14 @@ def test_the_next_month_opens_where_this_one_closed(shop, month):
 def test_another_cooperatives_sales_stay_out(shop, month):
     other = factories.cooperative()
     mf.terms(other, shipping="pickup")
-    assert settlement_for(cooperative=other, month=THIS_MONTH).lines == []
-    assert settlement_for(cooperative=shop.cooperative, month=THIS_MONTH).closing_balance_vnd == 340_000
+    assert settlement_for(cooperative=other, month=this_month()).lines == []
+    assert settlement_for(cooperative=shop.cooperative, month=this_month()).closing_balance_vnd == 340_000
 
 
 def test_settlement_reads_in_a_fixed_number_of_queries(shop):
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            settlement_for(cooperative=shop.cooperative, month=THIS_MONTH)
+            settlement_for(cooperative=shop.cooperative, month=this_month())
         return len(captured)
 
     card_paid(shop, 1)
@@ -184,9 +188,9 @@ def test_settlement_reads_in_a_fixed_number_of_queries(shop):
 
 
 def test_context_has_the_pdf_templates_keys(shop, month):
-    context = settlement_context(settlement_for(cooperative=shop.cooperative, month=THIS_MONTH))
+    context = settlement_context(settlement_for(cooperative=shop.cooperative, month=this_month()))
     assert context["cooperative"] == {"name": "HTX Chè Tân Cương", "tax_code": shop.cooperative.tax_code}
-    assert context["month"] == THIS_MONTH
+    assert context["month"] == this_month()
     assert {row["amount_vnd"] for row in context["sections"]["sold"]} == {400_000, 500_000, 100_000}
     assert set(context["refunds"][0]) == {"date", "order", "amount_vnd", "reference"}
     assert set(context["payouts"][0]) == {"date", "amount_vnd", "reference"}
@@ -288,7 +292,7 @@ def statement(shop, *arguments):
         "--cooperative",
         shop.cooperative.tax_code,
         "--month",
-        f"{THIS_MONTH:%Y-%m}",
+        f"{this_month():%Y-%m}",
         *arguments,
         stdout=out,
         stderr=io.StringIO(),
@@ -374,11 +378,13 @@ def test_bad_tax_code_or_month_exits_2_and_writes_nothing(shop, tmp_path, argume
 SETTLEMENT_URL = "/admin/marketplace/settlement/"
 
 
-def page_url(shop, month=THIS_MONTH):
+def page_url(shop, month=None):
+    month = month or this_month()
     return f"{SETTLEMENT_URL}?cooperative={shop.cooperative.pk}&month={month:%Y-%m}"
 
 
-def download_url(shop, file_format, month=THIS_MONTH):
+def download_url(shop, file_format, month=None):
+    month = month or this_month()
     return f"{SETTLEMENT_URL}{shop.cooperative.pk}/{month:%Y-%m}.{file_format}"
 
 

@@ -33,7 +33,6 @@ ENGINES = [
     ),
 ]
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +40,7 @@ pytestmark = pytest.mark.django_db
 
 def _build_catalogue() -> dict:
     """Eleven published listings in four provinces, plus some that must never be found."""
+    today = timezone.localdate()
     an_giang = factories.cooperative(name="HTX Nước mắm Phú Quốc", province="Kiên Giang")
     # A honey cooperative that sells oranges too: "mật ong" must find its honey, not its orange.
     ha_giang = factories.cooperative(name="HTX Mật ong Đồng Văn", province="Hà Giang", kind="lhhtx")
@@ -49,11 +49,11 @@ def _build_catalogue() -> dict:
     unverified = factories.cooperative(name="HTX Chưa xác minh", province="91", verified=False)
     # Certifications have no service; they are edited on the cooperative's page, as here.
     ha_giang.certifications.add(
-        CooperativeCertification(scheme="vietgap", number="VG-08-001", valid_from=TODAY - 100 * DAY)
+        CooperativeCertification(scheme="vietgap", number="VG-08-001", valid_from=today - 100 * DAY)
     )
     ha_noi.certifications.add(
         CooperativeCertification(
-            scheme="organic", number="HC-01", valid_from=TODAY - 900 * DAY, valid_until=TODAY - DAY
+            scheme="organic", number="HC-01", valid_from=today - 900 * DAY, valid_until=today - DAY
         )
     )
     for cooperative in (ha_giang, ha_noi):
@@ -81,7 +81,7 @@ def _build_catalogue() -> dict:
         name_en="First-press fish sauce",
         category="food-condiments",
         price_vnd=250_000,
-        ocop=factories.ocop(stars=5, issued_on=TODAY - 40 * 30 * DAY, expires_on=TODAY - 30 * DAY),
+        ocop=factories.ocop(stars=5, issued_on=today - 40 * 30 * DAY, expires_on=today - 30 * DAY),
     )
     add(
         "honey",
@@ -100,7 +100,7 @@ def _build_catalogue() -> dict:
         name_en="King orange",
         category="food-fruit",
         price_vnd=60_000,
-        ocop=factories.ocop(stars=3, expires_on=TODAY + DAY),
+        ocop=factories.ocop(stars=3, expires_on=today + DAY),
         # Descriptions that repeat the cooperative's name, with and without marks.
         description="<p>Cam sành vỏ mỏng.</p><p>Sản phẩm của HTX Mật ong Đồng Văn, Hà Giang.</p>",
         description_en="<p>Thin-skinned oranges. Made by HTX Mat ong Dong Van.</p>",
@@ -433,7 +433,9 @@ def test_only_valid_certificates_count_as_stars(catalogue):
 
 def test_stars_stop_counting_the_day_after_expiry_without_reindexing(catalogue, monkeypatch):
     assert sku(catalogue, "orange") in skus(find("", stars_min=3))
-    monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY + 2 * DAY)
+    # The catalogue is built once per module, so the day is counted from the certificate's own expiry.
+    expiry = catalogue["orange"].ocop_certificates.get().expires_on
+    monkeypatch.setattr(timezone, "localdate", lambda *args: expiry + DAY)
 
     assert sku(catalogue, "orange") not in skus(find("", stars_min=3))
     assert counts(find(""), "ocop_stars").get("3", 0) == 0

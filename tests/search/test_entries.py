@@ -30,7 +30,6 @@ from tests.factories import rfqs
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
@@ -228,10 +227,11 @@ def test_an_rfq_made_invited_only_leaves_the_index(board, committed):
 
 
 def test_an_rfq_past_its_deadline_is_not_found_even_before_the_expiry_task(board, committed, monkeypatch):
+    today = timezone.localdate()
     with committed():
-        soon = rfqs.rfq(title="Cà phê Arabica", deadline=TODAY + DAY)
+        soon = rfqs.rfq(title="Cà phê Arabica", deadline=today + DAY)
     assert soon.pk in found("ca phe")
-    monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY + 2 * DAY)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + 2 * DAY)
 
     # Nothing was reindexed: the entry is there, and the date checked at query time hides it.
     assert SearchEntry.objects.filter(kind="rfq", key=soon.pk).exists()

@@ -14,8 +14,6 @@ from tests import factories
 from tests.factories import marketplace as mf
 from tests.factories import rfqs
 
-NOW = timezone.now()
-
 
 def months_ago(n: int) -> datetime.datetime:
     """The 15th, at noon, of the month `n` months before this one (site time)."""
@@ -29,8 +27,9 @@ def month_label(n: int) -> str:
 
 
 def accepted_quote(cooperative, lines, *, when=None, rfq_category: str | None = "food-rice", old_lines=()):
-    """An accepted quote of `cooperative`: `lines` are (product or None, unit, unit price, quantity) on
-    its latest revision; `old_lines` (same shape) on an earlier revision the buyer did not accept."""
+    """An accepted quote of `cooperative`, accepted `when` (now if None): `lines` are (product or None,
+    unit, unit price, quantity) on its latest revision; `old_lines` (same shape) on an earlier revision
+    the buyer did not accept."""
     rfq = rfqs.rfq(category=Category.objects.get(slug=rfq_category) if rfq_category else None)
     revisions = [old_lines, lines] if old_lines else [lines]
     quote = Quote.objects.create(
@@ -39,7 +38,7 @@ def accepted_quote(cooperative, lines, *, when=None, rfq_category: str | None = 
         status=Quote.Status.ACCEPTED,
         revision=len(revisions),
         valid_until=timezone.localdate() + datetime.timedelta(days=30),
-        accepted_at=when or NOW,
+        accepted_at=when or timezone.now(),
     )
     for number, revision_lines in enumerate(revisions, start=1):
         total = sum(price * quantity for _, _, price, quantity in revision_lines)

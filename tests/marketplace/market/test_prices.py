@@ -21,10 +21,10 @@ from tests.marketplace.market.conftest import accepted_quote, month_label, month
 
 pytestmark = pytest.mark.django_db
 
-THIS_MONTH = month_label(0)
 
-
-def national(items, category="food-rice", unit="kg", month=THIS_MONTH):
+def national(items, category="food-rice", unit="kg", month=None):
+    """The nation-wide items of `category` and `unit` in `month` (a label; this month if None)."""
+    month = month or month_label(0)
     return [
         i
         for i in items
@@ -52,7 +52,7 @@ def test_two_cooperatives_give_no_item_and_a_third_gives_one(seller):
         "group": False,
         "unit": "kg",
         "province": None,
-        "month": THIS_MONTH,
+        "month": month_label(0),
         # 35 kg in all: 10 at 20,000, 10 at 26,000, 15 at 30,000; the 17.5th kg is at 26,000.
         "median_vnd": 26_000,
         "min_vnd": 20_000,
@@ -129,7 +129,7 @@ def test_prices_are_dated_when_paid_not_when_ordered(seller):
     for one in three:
         order = paid_order(one.product, 1, when=months_ago(0))
         order.__class__.objects.filter(pk=order.pk).update(created_at=months_ago(5))
-    assert {i["month"] for i in market_prices()} == {THIS_MONTH}
+    assert {i["month"] for i in market_prices()} == {month_label(0)}
 
 
 def test_a_quote_and_the_order_made_from_it_count_once(seller):

@@ -17,8 +17,6 @@ from tests.marketplace.pages.helpers import identities, url
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 def offer(cooperative=None, *, name: str, capacity: int | None = 3000, **fields):
     """A listed product of `cooperative` stating `capacity` units a month (None: no capacity)."""
@@ -55,7 +53,7 @@ def test_only_open_public_rfqs_are_listed(client, b2b):
     cancelled = rfqs.rfq(b2b.buyer, title="Cà phê đã hủy")
     rfq_cancel(user=b2b.buyer, rfq=cancelled)
     past = rfqs.rfq(b2b.buyer, title="Mật ong quá hạn")
-    BuyerDemand.objects.filter(pk=past.pk).update(deadline=TODAY - datetime.timedelta(days=1))
+    BuyerDemand.objects.filter(pk=past.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=1))
     BuyerDemand.objects.create(buyer=b2b.buyer, kind="fair", title="Nhu cầu hội chợ", quantity=1, unit="kg")
     html = html_of(client, url("board"))
     assert b2b.rfq.title in html

@@ -10,11 +10,10 @@ from django.utils import timezone, translation
 
 from marketplace.models import BuyerDemand
 from tests import factories
+from tests.clock import days
 from tests.marketplace.pages.helpers import url
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
 
 
 def rfq_post(**fields) -> dict:
@@ -28,7 +27,7 @@ def rfq_post(**fields) -> dict:
         "per_month": "1",
         "target_price_vnd": "18500000",
         "delivery_province": "01",
-        "deadline": (TODAY + datetime.timedelta(days=20)).isoformat(),
+        "deadline": (timezone.localdate() + datetime.timedelta(days=20)).isoformat(),
         "visibility": "public",
         "min_ocop_stars": "4",
         "required_certifications": ["vietgap", "organic"],
@@ -150,7 +149,7 @@ def test_posting_saves_the_rfq_and_shows_its_matches_to_invite(buyer_client, buy
     assert (rfq.quantity, rfq.unit, rfq.per_month) == (20, "tấn", True)
     assert rfq.target_price_vnd == 18_500_000
     assert rfq.delivery_province_id == "01"
-    assert rfq.deadline == TODAY + datetime.timedelta(days=20)
+    assert rfq.deadline == timezone.localdate() + datetime.timedelta(days=20)
     assert rfq.visibility == "public"
     assert rfq.min_ocop_stars == 4
     assert rfq.required_certifications == ["vietgap", "organic"]
@@ -186,8 +185,8 @@ def test_a_one_off_invited_only_request_without_options(buyer_client, buyer):
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
-        ({"deadline": TODAY.isoformat()}, "deadline"),  # the service: after today
-        ({"deadline": (TODAY + datetime.timedelta(days=181)).isoformat()}, "deadline"),
+        ({"deadline": days(0)}, "deadline"),  # the service: after today
+        ({"deadline": days(181)}, "deadline"),
         ({"deadline": "99999-01-01"}, "deadline"),
         ({"deadline": "hôm nay"}, "deadline"),
         ({"quantity": "0"}, "quantity"),

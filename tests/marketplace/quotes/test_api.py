@@ -9,6 +9,7 @@ from django.utils import timezone
 from catalog import services as catalog_services
 from marketplace.models import BuyerDemand, Order, Quote, QuoteRevision, RfqMessage
 from tests import factories
+from tests.clock import days
 from tests.factories import marketplace as mf
 from tests.factories import quotes as qf
 from tests.factories import rfqs
@@ -17,11 +18,8 @@ from tests.marketplace.test_api import CSRF_TOKEN, NOTHING, call, client_for, sh
 pytestmark = pytest.mark.django_db
 
 
-def day(n: int = 30) -> str:
-    return (timezone.localdate() + datetime.timedelta(days=n)).isoformat()
-
-
 def quote_body(**fields) -> dict:
+    """A valid quote, changed by `fields`; `call` sends its `days(n)` as dates."""
     line = {
         "description": "Gạo ST25 bao 50 kg",
         "quantity": 10,
@@ -30,7 +28,7 @@ def quote_body(**fields) -> dict:
     }
     return {
         "lines": [line],
-        "valid_until": day(),
+        "valid_until": days(30),
         "lead_time_days": 7,
         "payment_terms": "transfer",
     } | fields

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from catalog.models import CooperativeCertification, CooperativePage, Province
 from marketplace.models import BuyerDemand, Quote
@@ -18,8 +19,6 @@ from tests.factories import rfqs
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
-
 
 def certify(cooperative, scheme: str, *, valid_until=None) -> None:
     """Certifications are edited on the cooperative's page (there is no service): as the admin does."""
@@ -27,7 +26,7 @@ def certify(cooperative, scheme: str, *, valid_until=None) -> None:
         CooperativeCertification(
             scheme=scheme,
             number=f"{scheme}-1",
-            valid_from=TODAY - datetime.timedelta(days=100),
+            valid_from=timezone.localdate() - datetime.timedelta(days=100),
             valid_until=valid_until,
         )
     )
@@ -72,6 +71,7 @@ def test_an_invited_only_rfq_is_not_found_by_outsiders(trade):
 
 
 def test_the_comparison_gives_price_per_unit_stars_certifications_and_distance(trade):
+    today = timezone.localdate()
     BuyerDemand.objects.filter(pk=trade.rfq.pk).update(delivery_province=Province.objects.get(pk="79"))
     trade.rfq.refresh_from_db()
     starred = factories.product(
@@ -82,10 +82,10 @@ def test_the_comparison_gives_price_per_unit_stars_certifications_and_distance(t
         cooperative=trade.tea,
         name="Chè cũ",
         unit="kg",
-        ocop=factories.ocop(stars=3, issued_on=TODAY - datetime.timedelta(days=2000)),  # long expired
+        ocop=factories.ocop(stars=3, issued_on=today - datetime.timedelta(days=2000)),  # long expired
     )
     certify(trade.rice, "vietgap")
-    certify(trade.rice, "organic", valid_until=TODAY - datetime.timedelta(days=1))  # expired: not shown
+    certify(trade.rice, "organic", valid_until=today - datetime.timedelta(days=1))  # expired: not shown
     qf.quote(
         trade.rfq,
         trade.rice,

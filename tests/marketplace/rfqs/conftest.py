@@ -4,11 +4,10 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from catalog.models import CooperativeCertification
 from tests import factories
-
-TODAY = datetime.date.today()
 
 
 @pytest.fixture
@@ -49,7 +48,7 @@ def seller(
             page=cooperative,
             scheme=scheme,
             number=f"{scheme}-{cooperative.tax_code}",
-            valid_from=TODAY - datetime.timedelta(days=400),
+            valid_from=timezone.localdate() - datetime.timedelta(days=400),
         )
     return cooperative
 

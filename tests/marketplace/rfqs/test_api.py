@@ -14,14 +14,13 @@ from django.utils import timezone
 from catalog.models import Category, Province
 from marketplace.models import BuyerDemand, Quote, RfqInvitation
 from tests import factories
+from tests.clock import days
 from tests.factories import rfqs
 from tests.marketplace.rfqs.conftest import seller
 from tests.marketplace.test_api import CSRF_TOKEN, NOTHING, call, client_for
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-IN_TWO_WEEKS = (TODAY + datetime.timedelta(days=14)).isoformat()
 RFQ_KEYS = {
     "id",
     "title",
@@ -43,7 +42,7 @@ RFQ_KEYS = {
 
 
 def posted(**fields) -> dict:
-    """A valid POST /rfqs body, changed by `fields`."""
+    """A valid POST /rfqs body, changed by `fields`; `call` sends its `days(n)` as dates."""
     return {
         "title": "Gạo ST25",
         "category": "food-rice",
@@ -52,7 +51,7 @@ def posted(**fields) -> dict:
         "unit": "kg",
         "target_price_vnd": 30_000,
         "delivery_province": "01",
-        "deadline": IN_TWO_WEEKS,
+        "deadline": days(14),
         "visibility": "public",
         "min_ocop_stars": 4,
         "certifications": ["vietgap"],
@@ -244,7 +243,7 @@ def test_the_accepted_cooperative_sees_who_the_buyer_is(buyer):
     Quote.objects.create(
         rfq=request,
         cooperative=cooperative,
-        valid_until=TODAY + datetime.timedelta(days=30),
+        valid_until=timezone.localdate() + datetime.timedelta(days=30),
         status=Quote.Status.ACCEPTED,
     )
 
@@ -454,8 +453,6 @@ def test_writes_need_the_csrf_token(buyer, market, route):
 # --- hostile input ------------------------------------------------------------------------------
 
 BIG = 10**30
-PAST = (TODAY - datetime.timedelta(days=1)).isoformat()
-TOO_FAR = (TODAY + datetime.timedelta(days=181)).isoformat()
 HOSTILE_POSTS = [
     "{not json",
     "[1, 2]",
@@ -484,9 +481,9 @@ HOSTILE_POSTS = [
     posted(target_price_vnd=BIG),
     posted(target_price_vnd="30000"),
     posted(target_price_vnd=1.5),
-    posted(deadline=PAST),
-    posted(deadline=TODAY.isoformat()),
-    posted(deadline=TOO_FAR),
+    posted(deadline=days(-1)),
+    posted(deadline=days(0)),
+    posted(deadline=days(181)),
     posted(deadline="tomorrow"),
     posted(deadline="2030-02-30"),
     posted(deadline="9999999999-01-01"),

@@ -18,8 +18,6 @@ from tests.factories import rfqs
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 def category(slug: str) -> Category:
     return Category.objects.get(slug=slug)
@@ -41,7 +39,8 @@ def test_the_board_lists_public_open_rfqs_newest_first(buyer):
     expired = rfqs.rfq(buyer, title="Hết hạn")
     BuyerDemand.objects.filter(pk=cancelled.pk).update(status="cancelled")
     BuyerDemand.objects.filter(pk=awarded.pk).update(status="awarded")
-    BuyerDemand.objects.filter(pk=expired.pk).update(deadline=TODAY - datetime.timedelta(days=1))
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    BuyerDemand.objects.filter(pk=expired.pk).update(deadline=yesterday)
     demand_create(buyer=buyer, data=DemandData(title="Nhu cầu ở hội chợ", quantity=1, unit="kg"))
 
     assert list(selectors.board()) == [newer, older]
@@ -49,7 +48,7 @@ def test_the_board_lists_public_open_rfqs_newest_first(buyer):
 
 def test_an_rfq_due_today_is_still_on_the_board(buyer):
     due = rfqs.rfq(buyer)
-    BuyerDemand.objects.filter(pk=due.pk).update(deadline=TODAY)
+    BuyerDemand.objects.filter(pk=due.pk).update(deadline=timezone.localdate())
 
     assert list(selectors.board()) == [due]
     due.refresh_from_db()
@@ -180,7 +179,7 @@ def test_the_buyer_is_shown_to_the_buyer_and_to_the_accepted_cooperative_only(si
     buyer.first_name, buyer.last_name, buyer.organisation = "Lan", "Nguyễn", "Siêu thị Xanh"
     buyer.save()
     request = rfqs.rfq(buyer, invite=[cooperatives["invited"], cooperatives["quoting"]])
-    valid_until = TODAY + datetime.timedelta(days=30)
+    valid_until = timezone.localdate() + datetime.timedelta(days=30)
     Quote.objects.create(rfq=request, cooperative=cooperatives["invited"], valid_until=valid_until)
 
     def buyer_seen_by(viewer):

@@ -13,12 +13,11 @@ from marketplace.models import BuyerDemand, RfqInvitation
 from marketplace.services import rfqs as services
 from marketplace.services.demands import DemandData, demand_create
 from tests import factories
+from tests.clock import dated, days
 from tests.factories import rfqs
 from tests.marketplace.rfqs.conftest import seller
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
 
 
 def data(**fields) -> services.RfqData:
@@ -27,7 +26,7 @@ def data(**fields) -> services.RfqData:
         "quantity": 2,
         "unit": "tấn",
         "delivery_province": Province.objects.get(code="01"),
-        "deadline": TODAY + datetime.timedelta(days=14),
+        "deadline": timezone.localdate() + datetime.timedelta(days=14),
     }
     return services.RfqData(**(values | fields))
 
@@ -55,7 +54,7 @@ def test_a_verified_buyer_posts_an_open_rfq(buyer):
     posted.refresh_from_db()
     assert (posted.kind, posted.status, posted.visibility) == ("rfq", "open", "invited")
     assert (posted.buyer, posted.category, posted.company_kind) == (buyer, rice, "supermarket")
-    assert posted.deadline == TODAY + datetime.timedelta(days=14)
+    assert posted.deadline == timezone.localdate() + datetime.timedelta(days=14)
     assert posted.required_certifications == ["vietgap"]
     assert (posted.quantity, posted.unit, posted.target_price_vnd) == (2, "tấn", 30_000_000)
 
@@ -71,9 +70,9 @@ def test_an_unverified_buyer_may_not_post():
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
-        ({"deadline": TODAY}, "deadline"),
-        ({"deadline": TODAY - datetime.timedelta(days=1)}, "deadline"),
-        ({"deadline": TODAY + datetime.timedelta(days=181)}, "deadline"),
+        ({"deadline": days(0)}, "deadline"),
+        ({"deadline": days(-1)}, "deadline"),
+        ({"deadline": days(181)}, "deadline"),
         ({"deadline": None}, "deadline"),
         ({"deadline": "2030-01-01"}, "deadline"),
         ({"quantity": 0}, "quantity"),
@@ -101,7 +100,7 @@ def test_an_unverified_buyer_may_not_post():
 )
 def test_bad_input_is_refused_naming_the_field_and_saves_nothing(buyer, fields, field):
     with pytest.raises(ValidationError) as refused:
-        services.rfq_create(buyer=buyer, data=data(**fields))
+        services.rfq_create(buyer=buyer, data=data(**dated(fields)))
 
     assert field in refused.value.message_dict
     assert not BuyerDemand.objects.exists()
@@ -114,9 +113,10 @@ def test_an_unknown_certification_is_refused(buyer):
 
 
 def test_the_deadline_may_be_tomorrow_or_180_days_ahead(buyer):
-    for days in (1, 180):
-        posted = services.rfq_create(buyer=buyer, data=data(deadline=TODAY + datetime.timedelta(days=days)))
-        assert posted.deadline == TODAY + datetime.timedelta(days=days)
+    for ahead in (1, 180):
+        deadline = timezone.localdate() + datetime.timedelta(days=ahead)
+        posted = services.rfq_create(buyer=buyer, data=data(deadline=deadline))
+        assert posted.deadline == deadline
 
 
 # --- inviting -----------------------------------------------------------------------------------
@@ -248,7 +248,8 @@ def test_invitations_only_while_open(buyer, market, state):
     rice, _honey = market
     request = rfqs.rfq(buyer)
     if state == "past deadline":
-        BuyerDemand.objects.filter(pk=request.pk).update(deadline=TODAY - datetime.timedelta(days=1))
+        yesterday = timezone.localdate() - datetime.timedelta(days=1)
+        BuyerDemand.objects.filter(pk=request.pk).update(deadline=yesterday)
     else:
         BuyerDemand.objects.filter(pk=request.pk).update(status=state)
     request.refresh_from_db()
