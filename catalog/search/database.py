@@ -12,6 +12,7 @@ import datetime
 import itertools
 import math
 import queue
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -64,6 +65,15 @@ SAMPLE_MULTIPLIER = 2654435761
 # with room for both bitmaps, 383 pages (36 ms). A bitmap of every row of a million listings
 # takes about 9 MB.
 BITMAP_MEMORY = "16MB"
+# The price column as written in a search's conditions, which its index serves.
+PRICE = "d.price_vnd"
+# PostgreSQL: past this many listings in a narrowed search's price range (as the planner estimates
+# them), whether to read the range from its index is weighed (_price_read).
+PRICE_BITMAP_MOST = 50_000
+# … weighing a listing read from the table as this many entries of the range's bitmap: at a million
+# listings, with the pages in memory, one listing read took as long as 6 to 20 entries, as the
+# listings read were together in the table or spread over it.
+BITMAP_ENTRIES_A_ROW = 10
 # How many sampled listings settle that a match is past the counting limit (see _counts).
 SAMPLE_CERTAIN = 32
 # (%% is the SQL modulo operator: the statements that hold it always go with their parameters.)
@@ -105,21 +115,27 @@ class DatabaseEngine:
         )
         dialect = self.dialect
         matched = dialect.count_matches(self.connection, query.terms) if query.terms else None
+        # With words, a category or a province, the listings wanted are few and unevenly spread:
+        # read them through indexes and sort them, rather than walk an order hoping to meet them.
+        narrowed = bool(query.terms or query.category or query.province_code)
         where, params = self._where(query, today)
         # Ordering every match of a broad word, or the whole catalogue, was most of the time of
         # such a search on PostgreSQL: past a few hundred listings only the best candidates
         # are ranked and ordered (PostgresText.candidates).
         wanted = max(RANK_CANDIDATES, query.offset + query.page_size)
         among = None
-        # With words, a category or a province, the listings wanted are few and unevenly spread:
-        # read them through indexes and sort them, rather than walk an order hoping to meet them.
-        narrowed = bool(query.terms or query.category or query.province_code)
+        # How many listings a broad price range holds, when a narrowed search might check it on the
+        # listings the other indexes find rather than read it from its own (see _price_read).
+        price_rows = dialect.price_rows(self.connection, query.price_min, query.price_max) if narrowed else 0
         with dialect.from_indexes(self.connection, narrowed):
-            counted = self._counts(query, today, day, matched)
+            counted, price_read = self._counts(query, today, day, matched, price_rows=price_rows)
             if query.offset >= counted.total:
                 return [], counted
             if dialect.ranks_candidates and not (counted.total_exact and counted.total <= wanted):
-                every_where, every_params = self._where(query, today, with_text=True)
+                # Sorted by price, the candidates are read from the price index itself (its walk, its cutoff).
+                price = PRICE if query.sort in ("price_asc", "price_desc") else price_read(wanted)
+                every_where, every_params = self._where(query, today, with_text=True, price=price)
+                filtered = self._where(query, today, price=price)
                 # One opaque expression: as three conditions, the planner multiplied their odds as
                 # if independent (all three columns are empty together) and expected 0.5% of what it got.
                 valid = (
@@ -130,7 +146,7 @@ class DatabaseEngine:
                     self.connection,
                     query.terms,
                     (every_where, every_params),
-                    (where, params),
+                    filtered,
                     query.sort,
                     valid,
                     wanted,
@@ -195,7 +211,9 @@ class DatabaseEngine:
         ]
         return hits, counted
 
-    def _counts(self, query: SearchQuery, today, day: datetime.date, matched: int | None) -> Counted:
+    def _counts(
+        self, query: SearchQuery, today, day: datetime.date, matched: int | None, *, price_rows: int = 0
+    ) -> tuple[Counted, Callable[[int], str]]:
         """The total and the facet counts: exact up to SEARCH_EXACT_COUNT_LIMIT listings,
         estimated past it.
 
@@ -216,6 +234,11 @@ class DatabaseEngine:
 
         `matched` is how many listings the text matches, when the dialect counted them:
         past a few thousand, reading the whole narrow index beats looking each one up.
+
+        With `price_rows` listings in the price range, past PRICE_BITMAP_MOST, the sample is also
+        counted without the range, and each read then takes the range from its index or not,
+        whichever reads less (_price_read). Returned with the counts: how the candidates' read of
+        n listings (under every filter) should take it.
         """
         limit = exact_count_limit()
         where, params = self._where(query, today, with_text=True, facet_filters=False)
@@ -228,6 +251,30 @@ class DatabaseEngine:
         # the matches under the limit) the exact count is tried first.
         if matched is None or known_past:
             sample = self._sampled(query, where, params)
+
+        unpriced = None
+        if sample is not None and price_rows > PRICE_BITMAP_MOST:
+            unpriced = self._sampled(
+                query, *self._where(query, today, with_text=True, facet_filters=False, price=None)
+            )
+
+        def price_read(n: int, *, facets: bool = True) -> str:
+            """How a read of n listings takes the price range: under every filter (`facets`, as the
+            sample's tally counts them) or under those that are not facets."""
+            if unpriced is None:
+                return PRICE
+            if facets:
+                return _price_read(
+                    price_rows, _tally(query, day, sample)[0], _tally(query, day, unpriced)[0], n
+                )
+            return _price_read(
+                price_rows, sum(row[-1] for row in sample), sum(row[-1] for row in unpriced), n
+            )
+
+        if unpriced is not None:
+            where, params = self._where(
+                query, today, with_text=True, facet_filters=False, price=price_read(limit, facets=False)
+            )
         if sample is None or not (known_past or _plainly_past(sum(row[-1] for row in sample), limit)):
             joined = matched is not None and matched <= SCAN_MATCHES
             known_below = matched is not None and matched <= limit
@@ -236,7 +283,7 @@ class DatabaseEngine:
             )
             if sum(row[-1] for row in rows) <= limit:
                 total, facets = _tally(query, day, rows)
-                return Counted(total=total, facets=facets)
+                return Counted(total=total, facets=facets), price_read
             if sample is None:
                 sample = self._sampled(query, where, params)
         sampled, facets = _tally(query, day, sample)
@@ -246,11 +293,11 @@ class DatabaseEngine:
         }
         active = any(self._facet_filter(query, name, today)[1] for name in FACETS)
         if not active or _plainly_past(sampled, limit):
-            return Counted(total=limit, facets=facets, total_exact=False, facets_exact=False)
-        total = self._count_up_to(query, today, limit)
+            return Counted(total=limit, facets=facets, total_exact=False, facets_exact=False), price_read
+        total = self._count_up_to(query, today, limit, price=price_read(limit))
         if total <= limit:
-            return Counted(total=total, facets=facets, facets_exact=False)
-        return Counted(total=limit, facets=facets, total_exact=False, facets_exact=False)
+            return Counted(total=total, facets=facets, facets_exact=False), price_read
+        return Counted(total=limit, facets=facets, total_exact=False, facets_exact=False), price_read
 
     def _sampled(self, query: SearchQuery, where: str, params: list) -> list[tuple]:
         """_grouped over the counting sample (SAMPLE) only."""
@@ -276,9 +323,9 @@ class DatabaseEngine:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def _count_up_to(self, query: SearchQuery, today, limit: int) -> int:
+    def _count_up_to(self, query: SearchQuery, today, limit: int, *, price: str = PRICE) -> int:
         """How many listings match every filter, counted up to limit + 1."""
-        where, params = self._where(query, today, with_text=True)
+        where, params = self._where(query, today, with_text=True, price=price)
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT COUNT(*) FROM (SELECT 1 FROM {self.dialect.documents()} WHERE {where} LIMIT %s) d",  # noqa: S608
@@ -300,7 +347,17 @@ class DatabaseEngine:
             ]
         return "1 = 1", []
 
-    def _where(self, query: SearchQuery, today, *, with_text: bool = False, facet_filters: bool = True):
+    def _where(
+        self,
+        query: SearchQuery,
+        today,
+        *,
+        with_text: bool = False,
+        facet_filters: bool = True,
+        price: str | None = PRICE,
+    ):
+        """The conditions of a search, and their parameters; the price range written with `price`
+        (PRICE, or a form of it no index serves), or left out if None."""
         conditions, params = ["1 = 1"], []
         if with_text and query.terms:
             condition, condition_params = self.dialect.match_condition(query.terms)
@@ -314,11 +371,11 @@ class DatabaseEngine:
         if query.certification:
             conditions.append("d.certifications LIKE %s")
             params.append(f"% {query.certification} %")
-        if query.price_min is not None:
-            conditions.append("d.price_vnd >= %s")
+        if query.price_min is not None and price is not None:
+            conditions.append(f"{price} >= %s")
             params.append(query.price_min)
-        if query.price_max is not None:
-            conditions.append("d.price_vnd <= %s")
+        if query.price_max is not None and price is not None:
+            conditions.append(f"{price} <= %s")
             params.append(query.price_max)
         if query.kind:
             conditions.append("d.cooperative_kind = %s")
@@ -589,6 +646,21 @@ def _plainly_past(sampled: int, limit: int) -> bool:
     return sampled >= max(SAMPLE_CERTAIN, expected + 10 * math.sqrt(expected))
 
 
+def _price_read(price_rows: int, priced: int, unpriced: int, n: int) -> str:
+    """How a read of the first n listings under a broad price range should take the range: from its
+    index (PRICE), or checked on the listings the other indexes find (in a form no index serves),
+    whichever reads fewer, by the counting sample: `priced` of its listings qualify, `unpriced`
+    would without the range.
+
+    Checking, the read goes through the listings that qualify but for the price until n of them are
+    in the range: all `unpriced` of them, or n in the same proportion as in the sample. Through the
+    index, it reads the range's `price_rows` entries, then the first n listings that qualify."""
+    priced, unpriced = priced * SAMPLE_BUCKETS, unpriced * SAMPLE_BUCKETS
+    checking = unpriced if priced == 0 else min(unpriced, n * unpriced / priced)
+    through_index = min(priced, n) + price_rows / BITMAP_ENTRIES_A_ROW
+    return _unindexed(PRICE) if checking < through_index else PRICE
+
+
 def _tally(query: SearchQuery, day: datetime.date, rows: list[tuple]):
     """The total and the facet counts from grouped rows (see `_counts`)."""
     total = 0
@@ -756,6 +828,10 @@ class SqliteText:
         """SQLite's plans need no steering: its text matches always come from FTS5."""
         return contextlib.nullcontext()
 
+    def price_rows(self, connection, low: int | None, high: int | None) -> int:
+        """SQLite reads one index a table, chosen by its own plan: nothing to weigh."""
+        return 0
+
     def reading_sample(self, connection, *, text: bool):
         return contextlib.nullcontext()
 
@@ -912,6 +988,28 @@ class PostgresText:
         turns off). So they are allowed back for that read, which the sample's size bounds. With
         text the sample's own GIN index finds the rows, and nothing changes."""
         return contextlib.nullcontext() if text else _index_scans(connection)
+
+    def price_rows(self, connection, low: int | None, high: int | None) -> int:
+        """How many listings are priced between `low` and `high`, as the planner estimates them
+        (0 without a range).
+
+        Beside the words' bitmap, the planner also reads a price range's from its index when that
+        saves pages of the table, whatever the range's size, and a broad range's bitmap costs more
+        than the pages: at a million listings, "pomelo" in stock priced 100,000-400,000 đồng (31,870
+        listings hold the word, 569,623 are in the range) took 42 ms to count to 10,000, 35 of them
+        building the range's bitmap; checking the price on the word's listings instead, 17 ms.
+        But "mật" under 100,000 đồng, a word in most listings and mostly dearer ones, took 40 ms
+        through the range's bitmap and 97 ms checking prices: DatabaseEngine._counts weighs it."""
+        bounds = [(op, value) for op, value in ((">=", low), ("<=", high)) if value is not None]
+        if not bounds:
+            return 0
+        condition = " AND ".join(f"{PRICE} {op} %s" for op, _value in bounds)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"EXPLAIN SELECT 1 FROM catalog_searchdocument d WHERE {condition}",  # noqa: S608 - ours
+                [value for _op, value in bounds],
+            )
+            return int(re.search(r" rows=(\d+)", cursor.fetchone()[0]).group(1))
 
     def within_names(self, terms: tuple[Term, ...]) -> tuple[str, list]:
         """Names holding `terms` anywhere. A short last prefix ("herbal t…") stands for every

@@ -7,10 +7,12 @@ indexed with the engine's own rebuild. An engine joins by adding itself to ENGIN
 
 import datetime
 import os
+import re
 
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -656,6 +658,70 @@ def test_candidates_walked_meet_every_filter(catalogue, monkeypatch, walked):
             assert set(first) <= set(expected)
         else:
             assert first == expected[:2]
+
+
+# --- a broad price range, checked on the listings the other indexes find (PostgreSQL) ---------------
+
+
+@pytest.mark.parametrize("sort", ["relevance", "stars", "newest", "price_asc"])
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        ("thuc pham", {"price_min": 50_000, "price_max": 300_000}),
+        # The dearer food listings come first by stars, newest and relevance: only the range keeps them out.
+        ("thuc pham", {"price_max": 100_000}),
+        ("", {"category": "food", "price_max": 100_000}),
+        ("thuc pham", {"price_min": 50_000, "in_stock": True, "province": "01"}),
+    ],
+)
+@pytest.mark.parametrize("few", [False, True])
+def test_a_price_range_checked_on_each_listing_finds_what_its_index_finds(
+    catalogue, monkeypatch, sort, text, filters, few
+):
+    if search.engine().name != "database" or connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL weighs reading a price range from its index")
+    everything = skus(find(text, sort=sort, page_size=100, **filters))
+    if few:
+        # A sample of every other listing, a low counting limit and few candidates: every read
+        # that weighs the range (counts, the count up to the limit, the candidates) is made.
+        monkeypatch.setattr(database, "SAMPLE", "d.product_id %% 2 = 0")
+        monkeypatch.setattr(database, "SAMPLE_BUCKETS", 2)
+        monkeypatch.setattr(database, "RANK_CANDIDATES", 1)
+    limit = 2 if few else 10_000
+    with override_settings(SEARCH_EXACT_COUNT_LIMIT=limit):
+        through_index = find(text, sort=sort, page_size=2, **filters)
+        # Any range is then broad enough to weigh, and a bitmap entry weighs more than any read.
+        monkeypatch.setattr(database, "PRICE_BITMAP_MOST", -1)
+        monkeypatch.setattr(database, "BITMAP_ENTRIES_A_ROW", 1e-9)
+        with CaptureQueriesContext(connection) as statements:
+            checked = find(text, sort=sort, page_size=2, **filters)
+
+    assert any(re.search(r"\(d\.price_vnd \+ 0\) [<>]= ", s["sql"]) for s in statements.captured_queries)
+    assert (checked.total, checked.total_exact, checked.facets_exact) == (
+        through_index.total,
+        through_index.total_exact,
+        through_index.facets_exact,
+    )
+    assert all_counts(checked) == all_counts(through_index)
+    assert len(everything) > 1
+    for result in (through_index, checked):
+        if sort == "relevance" and text:
+            # Candidates by relevance are the name matches first: which two of equal ones is arbitrary.
+            assert len(result.hits) == 2
+            assert set(skus(result)) <= set(everything)
+        else:
+            assert skus(result) == everything[:2]
+
+
+def test_a_price_range_is_read_from_its_index_unless_checking_reads_less():
+    # "pomelo" in stock at 100,000-400,000 đồng, at a million listings: 569,623 listings in the range;
+    # the sample holds 210 that qualify and 498 that would without the range: checking reads fewer.
+    assert database._price_read(569_623, 210, 498, 10_000) == "(d.price_vnd + 0)"
+    # "mật" under 100,000 đồng: 351,000 in the range; a word in a fifth of all listings, mostly dearer ones.
+    assert database._price_read(351_000, 180, 3_000, 10_000) == "d.price_vnd"
+    # Nothing in the range qualifies: checking reads every listing that would, few here.
+    assert database._price_read(569_623, 0, 40, 200) == "(d.price_vnd + 0)"
+    assert database._price_read(569_623, 0, 4_000, 200) == "d.price_vnd"
 
 
 # --- sorting and paging ----------------------------------------------------------------------------
