@@ -19,8 +19,17 @@ from django.utils.translation import gettext_lazy as _
 class SearchDocument(models.Model):
     """One listing as search sees it (the database engine's index row)."""
 
+    # No foreign key in PostgreSQL (migration 0011): a rebuild swaps in a fresh table, and dropping
+    # the old one would have to drop its key's triggers on the product pages, which waits for every
+    # reader of them; a page deleted meanwhile (it is read, then its document deleted, which waits
+    # for the rebuild) then deadlocked with the rebuild. Django's cascade still deletes a page's
+    # document with it (catalog.search.tables; tests/search/test_rebuild_postgres.py).
     product = models.OneToOneField(
-        "catalog.ProductPage", on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+        "catalog.ProductPage",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        db_constraint=False,
     )
     sku = models.CharField(max_length=64)
     name = models.CharField(max_length=255)

@@ -16,9 +16,13 @@ name for name, and a later migration finds what it expects.
 Locks: `fresh_copy` takes SHARE ROW EXCLUSIVE on the table, which lets readers read and makes
 writers (and another rebuild) wait until the commit, so no write made meanwhile is lost: it
 goes to the new table once the old one is gone. `put_in_place` adds the foreign keys last, since
-that locks the tables they refer to against writes until the commit (for the listings, products
-wait the seconds of the check), then takes ACCESS EXCLUSIVE to drop the table: readers wait from
-then until the commit, a few renames later.
+that locks the tables they refer to against writes until the commit, then takes ACCESS EXCLUSIVE to
+drop the table: readers wait from then until the commit, a few renames later.
+
+Dropping a table with a foreign key also drops the key's triggers on the table it refers to, which
+takes ACCESS EXCLUSIVE there, waiting for every transaction that read it. One that read it and then
+waited for this table deadlocks with the rebuild: so the listings' table has no foreign key in
+PostgreSQL (catalog migration 0011), and its rebuild locks the search tables alone.
 """
 
 import re

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 
 from catalog import search
-from catalog.models import SearchDocument
-from catalog.search import SearchQuery
+from catalog.models import ProductPage, SearchDocument
+from catalog.search import SearchQuery, tables
 from catalog.search.database import DatabaseEngine
 from catalog.search.documents import documents_for
 from tests import factories
@@ -150,3 +150,61 @@ def test_a_rebuild_that_fails_while_reading_leaves_the_index_as_it_was(
             break
         time.sleep(0.1)
     assert connections_open() == before
+
+
+@pytest.mark.parametrize("pause", ["reading", "swapping"])
+def test_a_product_deleted_during_a_rebuild_is_gone_and_neither_deadlocks(
+    django_db_serialized_rollback, transactional_db, monkeypatch, pause
+):
+    """Deleting a product page deletes its document in the same transaction (Django's cascade), while
+    the rebuild holds the table and, at its end, locks the product pages to add its foreign key. The
+    deletion waits for the rebuild, whether it starts while the listings are read or just before the
+    swap, and neither is aborted as a deadlock."""
+    pomelo = factories.product(name="Bưởi Diễn")
+    orange = factories.product(name="Cam Vinh")
+    search.rebuild()
+    halfway, go_on = threading.Event(), threading.Event()
+
+    if pause == "swapping":
+        put_in_place = tables.put_in_place
+
+        def paused(*args, **kwargs):
+            halfway.set()
+            assert go_on.wait(30)
+            return put_in_place(*args, **kwargs)
+
+        monkeypatch.setattr(tables, "put_in_place", paused)
+
+    def rebuild():
+        def documents():
+            read = list(documents_for([pomelo.pk, orange.pk]))
+            yield read[0]
+            if pause == "reading":
+                halfway.set()
+                assert go_on.wait(30)
+            yield from read[1:]
+
+        try:
+            return DatabaseEngine().rebuild(documents())
+        finally:
+            connection.close()
+
+    def delete():
+        try:
+            ProductPage.objects.get(pk=pomelo.pk).delete()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        rebuilt = pool.submit(rebuild)
+        assert halfway.wait(30)
+        deleted = pool.submit(delete)
+        with pytest.raises(FutureTimeout):
+            deleted.result(timeout=1)  # it waits for the rebuild
+        go_on.set()
+        assert rebuilt.result(timeout=60) == 2
+        deleted.result(timeout=30)
+
+    assert not ProductPage.objects.filter(pk=pomelo.pk).exists()
+    assert list(SearchDocument.objects.values_list("product_id", flat=True)) == [orange.pk]
+    assert found("cam vinh") == [orange.sku]
