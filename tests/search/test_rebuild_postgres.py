@@ -53,6 +53,33 @@ def found(text: str) -> list[str]:
     return [hit.sku for hit in search.search(SearchQuery(text=text)).hits]
 
 
+def in_thread(call):
+    """`call`, closing the thread's own connection after it."""
+
+    def run():
+        try:
+            return call()
+        finally:
+            connection.close()
+
+    return run
+
+
+def rebuild_of(products, halfway: threading.Event, go_on: threading.Event, *, pause_reading: bool = True):
+    """A rebuild of `products` for another thread; with `pause_reading`, it says `halfway` after the
+    first listing and waits to `go_on`."""
+
+    def documents():
+        read = list(documents_for([product.pk for product in products]))
+        yield read[0]
+        if pause_reading:
+            halfway.set()
+            assert go_on.wait(30)
+        yield from read[1:]
+
+    return in_thread(lambda: DatabaseEngine().rebuild(documents()))
+
+
 @pytest.mark.django_db
 def test_a_rebuild_leaves_the_table_as_the_migrations_made_it():
     factories.product(name="Bưởi Diễn")
@@ -79,30 +106,8 @@ def test_readers_read_the_old_rows_and_a_write_waits_for_the_new_table(
     search.rebuild()
     halfway, go_on = threading.Event(), threading.Event()
 
-    def rebuild():
-        def documents():
-            read = list(documents_for([pomelo.pk, orange.pk]))
-            yield read[0]
-            halfway.set()
-            assert go_on.wait(30)
-            yield from read[1:]
-
-        try:
-            return DatabaseEngine().rebuild(documents())
-        finally:
-            connection.close()
-
-    def in_thread(call):
-        def run():
-            try:
-                return call()
-            finally:
-                connection.close()
-
-        return run
-
     with ThreadPoolExecutor(max_workers=3) as pool:
-        rebuilt = pool.submit(rebuild)
+        rebuilt = pool.submit(rebuild_of([pomelo, orange], halfway, go_on))
         assert halfway.wait(30)
         # Meanwhile a reader reads the old rows, without waiting.
         assert pool.submit(in_thread(lambda: found("buoi"))).result(timeout=10) == [pomelo.sku]
@@ -157,9 +162,9 @@ def test_a_product_deleted_during_a_rebuild_is_gone_and_neither_deadlocks(
     django_db_serialized_rollback, transactional_db, monkeypatch, pause
 ):
     """Deleting a product page deletes its document in the same transaction (Django's cascade), while
-    the rebuild holds the table and, at its end, locks the product pages to add its foreign key. The
-    deletion waits for the rebuild, whether it starts while the listings are read or just before the
-    swap, and neither is aborted as a deadlock."""
+    the rebuild holds the table. The deletion waits for the rebuild, whether it starts while the
+    listings are read or just before the swap, and neither is aborted as a deadlock (with the table's
+    foreign key, dropping the old table at the swap waited for the deletion's lock on the pages)."""
     pomelo = factories.product(name="Bưởi Diễn")
     orange = factories.product(name="Cam Vinh")
     search.rebuild()
@@ -175,30 +180,10 @@ def test_a_product_deleted_during_a_rebuild_is_gone_and_neither_deadlocks(
 
         monkeypatch.setattr(tables, "put_in_place", paused)
 
-    def rebuild():
-        def documents():
-            read = list(documents_for([pomelo.pk, orange.pk]))
-            yield read[0]
-            if pause == "reading":
-                halfway.set()
-                assert go_on.wait(30)
-            yield from read[1:]
-
-        try:
-            return DatabaseEngine().rebuild(documents())
-        finally:
-            connection.close()
-
-    def delete():
-        try:
-            ProductPage.objects.get(pk=pomelo.pk).delete()
-        finally:
-            connection.close()
-
     with ThreadPoolExecutor(max_workers=2) as pool:
-        rebuilt = pool.submit(rebuild)
+        rebuilt = pool.submit(rebuild_of([pomelo, orange], halfway, go_on, pause_reading=pause == "reading"))
         assert halfway.wait(30)
-        deleted = pool.submit(delete)
+        deleted = pool.submit(in_thread(lambda: ProductPage.objects.get(pk=pomelo.pk).delete()))
         with pytest.raises(FutureTimeout):
             deleted.result(timeout=1)  # it waits for the rebuild
         go_on.set()
