@@ -359,12 +359,26 @@ class DatabaseEngine:
         """The conditions of a search, and their parameters; the price range written with `price`
         (PRICE, or a form of it no index serves), or left out if None."""
         conditions, params = ["1 = 1"], []
+        # On PostgreSQL a category or province filter is a word of the listings' matched text
+        # (migration 0012), so that the text's index answers the words and the filter at once.
+        in_text = {}
+        if with_text and query.terms and facet_filters:
+            values = {"category": query.category, "province": query.province_code}
+            in_text = {
+                name: word + values[name] for name, word in self.dialect.filter_words.items() if values[name]
+            }
         if with_text and query.terms:
-            condition, condition_params = self.dialect.match_condition(query.terms)
+            condition, condition_params = (
+                self.dialect.match_condition(query.terms, within=tuple(in_text.values()))
+                if in_text
+                else self.dialect.match_condition(query.terms)
+            )
             conditions.append(condition)
             params += condition_params
         if facet_filters:
             for name in FACETS:
+                if name in in_text:
+                    continue
                 condition, condition_params = self._facet_filter(query, name, today)
                 conditions.append(condition)
                 params += condition_params
@@ -784,6 +798,9 @@ class SqliteText:
             clauses.append("(" + " OR ".join(phrases) + ")")
         return f"{columns} : (" + " AND ".join(clauses) + ")"
 
+    # Its filters are columns only (PostgresText.filter_words).
+    filter_words: dict[str, str] = {}
+
     def match_condition(self, terms: tuple[Term, ...], *, names_only: bool = False) -> tuple[str, list]:
         return (
             f"d.product_id IN (SELECT rowid FROM {self.fts} WHERE {self.fts} MATCH %s)",  # noqa: S608 - our table
@@ -929,7 +946,23 @@ class PostgresText:
             clauses.append("(" + " | ".join(phrases) + ")")
         return " & ".join(clauses)
 
-    def match_condition(self, terms: tuple[Term, ...], *, names_only: bool = False) -> tuple[str, list]:
+    # The filters that are words of match_vector (migration 0012): each facet's prefix, followed
+    # by the filter's value. The text parser never makes a word beginning with "@".
+    filter_words = {"category": "@c", "province": "@p"}
+
+    def match_condition(
+        self, terms: tuple[Term, ...], *, names_only: bool = False, within: tuple[str, ...] = ()
+    ) -> tuple[str, list]:
+        """The text's condition; with `within`, words of match_vector the listings must also hold
+        (filter_words), given to the index as they are: a tsquery of its own, not parsed as text."""
+        if within:
+            required = " & ".join(
+                "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" for word in within
+            )
+            return (
+                f"d.{self.matched} @@ (to_tsquery('simple', %s) && %s::tsquery)",
+                [self.tsquery(terms), required],
+            )
         if names_only:
             # The names-only vector of migration 0005: its index answers without rechecking
             # the weighted vector, descriptions and all.
@@ -1124,26 +1157,33 @@ class PostgresText:
             ]
         ids: list[int] = []
         for condition, keys in reads:
+            # A listing with valid stars comes before every listing without: when the first read
+            # found n, the second could add none of the first n.
+            left = n - len(ids)
+            if left <= 0:
+                break
             if not narrowed:
                 order = ", ".join(f"{column} {direction}" for column, direction in keys)
                 ids += _ids(
                     connection,
                     f"SELECT d.product_id FROM {table} WHERE {condition} ORDER BY {order}, d.product_id DESC LIMIT %s",  # noqa: S608
-                    [*params, n],
+                    [*params, left],
                 )
                 continue
-            found = self._walk(connection, condition, params, keys, n)
-            if len(found) == n:
+            found = self._walk(connection, condition, params, keys, left)
+            if len(found) == left:
                 ids += found
                 continue
             order = ", ".join(f"{_unindexed(column)} {direction}" for column, direction in keys)
             sql = f"SELECT d.product_id FROM {table} WHERE {{}} ORDER BY {order}, d.product_id DESC LIMIT %s"  # noqa: S608
-            cutoff = self._cutoff(connection, condition, params, keys, n)
+            cutoff = self._cutoff(connection, condition, params, keys, left)
             found = []
             if cutoff is not None:
-                found = _ids(connection, sql.format(f"{condition} AND {cutoff[0]}"), [*params, *cutoff[1], n])
-            if len(found) < n:
-                found = _ids(connection, sql.format(condition), [*params, n])
+                found = _ids(
+                    connection, sql.format(f"{condition} AND {cutoff[0]}"), [*params, *cutoff[1], left]
+                )
+            if len(found) < left:
+                found = _ids(connection, sql.format(condition), [*params, left])
             ids += found
         return ids
 

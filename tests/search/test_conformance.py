@@ -629,6 +629,26 @@ def test_a_stars_browse_ranked_among_few_candidates_is_exact(catalogue, monkeypa
     assert skus(find("", stars_min=3, sort=sort, page_size=2, page=2)) == everything[2:]
 
 
+@pytest.mark.parametrize("text", ["", "thuc pham"])
+@pytest.mark.parametrize("walked", WALKS)
+def test_listings_without_stars_are_not_read_when_those_with_stars_fill_the_candidates(
+    catalogue, monkeypatch, text, walked
+):
+    if search.engine().name != "database" or connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL reads candidates")
+    everything = find(text, sort="stars", page_size=100, category="food").hits
+    assert everything[0].ocop_stars
+    assert not everything[-1].ocop_stars
+    walk(monkeypatch, walked)
+    monkeypatch.setattr(database, "RANK_CANDIDATES", 1)
+    with CaptureQueriesContext(connection) as statements:
+        first = find(text, sort="stars", page_size=1, category="food")
+    # Every listing with valid stars comes before every one without: one with stars fills the page.
+    assert [hit.sku for hit in first.hits] == [everything[0].sku]
+    assert not any("AND NOT (d.ocop_stars IS NOT NULL" in s["sql"] for s in statements.captured_queries)
+    assert any("(d.ocop_stars IS NOT NULL" in s["sql"] for s in statements.captured_queries)
+
+
 @pytest.mark.parametrize("walked", WALKS)
 def test_a_broad_match_ranked_among_few_candidates_puts_name_matches_first(catalogue, monkeypatch, walked):
     # "ca" is in the coffee's name (Cà phê), and in the body of a listing made before it (the
@@ -722,6 +742,66 @@ def test_a_price_range_is_read_from_its_index_unless_checking_reads_less():
     # Nothing in the range qualifies: checking reads every listing that would, few here.
     assert database._price_read(569_623, 0, 40, 200) == "(d.price_vnd + 0)"
     assert database._price_read(569_623, 0, 4_000, 200) == "d.price_vnd"
+
+
+# --- a category or province filter as words of the matched text (PostgreSQL) ---------------------
+
+
+@pytest.mark.parametrize("sort", ["relevance", "stars", "newest", "price_asc"])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"category": "food"},  # a group: its listings are in its categories
+        {"category": "food-fruit"},
+        {"province": "01"},
+        {"category": "food", "province": "01"},
+    ],
+)
+def test_a_category_or_province_read_with_the_words_finds_what_its_columns_find(
+    catalogue, monkeypatch, sort, filters
+):
+    if search.engine().name != "database" or connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL keeps the filters among the matched words")
+    everything = skus(find("thuc pham", sort=sort, page_size=100, **filters))
+    # A sample of every other listing, a low counting limit and few candidates: the count up to the
+    # limit and the candidates' reads, which take the filters with the words, are made.
+    monkeypatch.setattr(database, "SAMPLE", "d.product_id %% 2 = 0")
+    monkeypatch.setattr(database, "SAMPLE_BUCKETS", 2)
+    monkeypatch.setattr(database, "RANK_CANDIDATES", 1)
+    with override_settings(SEARCH_EXACT_COUNT_LIMIT=1):
+        with CaptureQueriesContext(connection) as statements:
+            as_words = find("thuc pham", sort=sort, page_size=2, **filters)
+        monkeypatch.setattr(database.PostgresText, "filter_words", {})
+        as_columns = find("thuc pham", sort=sort, page_size=2, **filters)
+
+    words = [f"'@c{filters['category']}'"] if "category" in filters else []
+    words += [f"'@p{filters['province']}'"] if "province" in filters else []
+    used = [s["sql"] for s in statements.captured_queries if "::tsquery" in s["sql"]]
+    assert used
+    assert all(all(word in sql for word in words) for sql in used)
+    assert (as_words.total, as_words.total_exact, as_words.facets_exact) == (
+        as_columns.total,
+        as_columns.total_exact,
+        as_columns.facets_exact,
+    )
+    assert all_counts(as_words) == all_counts(as_columns)
+    assert everything
+    for result in (as_words, as_columns):
+        if sort == "relevance":
+            # Candidates by relevance are the name matches first: which of equal ones is arbitrary.
+            assert set(skus(result)) <= set(everything)
+        else:
+            assert skus(result) == everything[:2]
+
+
+def test_the_filters_among_the_matched_words_are_no_words_of_a_search(catalogue):
+    if search.engine().name != "database" or connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL keeps the filters among the matched words")
+    # Typed, "@p01" is the word "p01": no listing of Hà Nội is found by its filter's word.
+    for text in ("@p01", "@cfood", "@cfood-fruit", "'@p01'", "@p01 & @p66"):
+        typed = find(text, page_size=100)
+        assert (skus(typed), typed.total) == (skus(find(text.replace("@", ""), page_size=100)), typed.total)
+    assert find("@p01").total == 0
 
 
 # --- sorting and paging ----------------------------------------------------------------------------
