@@ -855,6 +855,37 @@ def test_autocomplete_finds_words_inside_names_with_a_short_last_word(catalogue,
     assert suggested == {catalogue[key].title for key in keys}
 
 
+@pytest.mark.parametrize("text", ["s", "c", "mat", "fish s", "tra"])
+@pytest.mark.parametrize("limit", [1, 2, 8])
+def test_names_holding_the_words_are_the_same_walked_or_from_the_index(catalogue, monkeypatch, text, limit):
+    if search.engine().name != "database" or connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL walks the newest listings for names")
+    walked = search.suggest(text, limit=limit)
+    monkeypatch.setattr(database.PostgresText, "shortest_names", lambda *args: None)
+    assert walked == search.suggest(text, limit=limit)
+
+
+@pytest.mark.parametrize("prefix", ["m", "c", "h", "zz"])
+def test_the_walk_gives_the_shortest_names_that_hold_the_words_or_nothing(catalogue, prefix):
+    if search.engine().name != "database" or connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL walks the newest listings for names")
+    where = "d.name_vector @@ to_tsquery('simple', %s) AND NOT d.name_folded LIKE %s"
+    params = [f"{prefix}:*", f"{prefix}%"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.name, d.url FROM catalog_searchdocument d WHERE {where} "  # noqa: S608 - the test's own
+            "ORDER BY LENGTH(d.name), d.product_id DESC",
+            params,
+        )
+        shortest = cursor.fetchall()
+    for n in range(1, len(shortest) + 2):
+        walked = database.PostgresText().shortest_names(connection, where, params, n)
+        # Every listing of the small catalogue is among the newest walked.
+        assert walked == (shortest[:n] if n <= len(shortest) else None)
+    if prefix != "zz":
+        assert shortest
+
+
 def test_autocomplete_of_nothing_suggests_nothing(catalogue):
     assert search.suggest("  ", limit=5) == []
     assert search.suggest("zzzz", limit=5) == []
