@@ -473,13 +473,6 @@ class ProductPage(AnonymousPageCacheMixin, RoutablePageMixin, Page):
             return self.Status.IN_REVIEW if self._in_review else self.Status.DRAFT
         return self.Status.IN_REVIEW if self.workflow_in_progress else self.Status.DRAFT
 
-    def get_context(self, request, *args, **kwargs):
-        from catalog.selectors import product_for_page
-
-        context = super().get_context(request, *args, **kwargs)
-        context["product"] = product_for_page(product_id=self.pk)
-        return context
-
     @path("")
     def detail(self, request):
         return self.render(request)

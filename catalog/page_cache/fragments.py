@@ -5,7 +5,8 @@ fair's page, for an anonymous visitor and a logged-in buyer. Drawn once and kept
 page that shows it the template work and, on lists, loading the product (`catalog_tags.product_cards`).
 
 - A fragment holds nothing of one visitor: no CSRF token, user, cart or messages. `store` refuses
-  HTML that holds a form token.
+  HTML that holds a form token, unless it is the page cache's placeholder, which the middleware
+  replaces on every response with the visitor's own (a product page's "Add to cart").
 - Its key holds the page cache's generation, so it retires exactly when cached pages do
   (`invalidate()`), and, as a page's key does, the local date (OCOP stars expire at midnight), the
   language and the host (links are relative to the visitor's site).
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from . import cache, fragments_enabled, generation
+from . import CSRF_PLACEHOLDER, cache, fragments_enabled, generation
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def fetch(prefix: str, ids) -> dict:
 
 def store(prefix: str, fragments: dict) -> None:
     """Keep these fragments (HTML by id), drawn from data read after `prefix`."""
-    safe = {pk: html for pk, html in fragments.items() if "csrfmiddlewaretoken" not in html}
+    safe = {pk: html for pk, html in fragments.items() if not _holds_a_token(html)}
     if len(safe) < len(fragments):
         logger.error("A fragment holds a form token and is not cached: %s", prefix)
     try:
@@ -62,3 +63,12 @@ def store(prefix: str, fragments: dict) -> None:
         )
     except Exception:
         logger.exception("Could not keep fragments in the cache")
+
+
+def _holds_a_token(html: str) -> bool:
+    """Whether the HTML holds a form token other than the page cache's placeholder, which the
+    middleware replaces with each visitor's own."""
+    return "csrfmiddlewaretoken" in html.replace(_PLACEHOLDER_INPUT, "")
+
+
+_PLACEHOLDER_INPUT = f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"'

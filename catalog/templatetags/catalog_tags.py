@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from wagtail.contrib.routable_page.templatetags.wagtailroutablepage_tags import routablepageurl
 
 from catalog import localization, selectors, structured_data
-from catalog.page_cache import fragments
+from catalog.page_cache import CSRF_PLACEHOLDER, fragments
 
 register = template.Library()
 
@@ -103,6 +103,40 @@ def product_cards(context, products):
         cached = fragments.fetch(prefix, [product.pk for product in products])
         cards = [cached.get(product.pk) or draw(product) for product in products]
     return mark_safe("".join(f"<li>{html}</li>\n  " for html in cards))  # noqa: S308 (rendered templates)
+
+
+PRODUCT_BODY_TEMPLATE = "catalog/includes/product_body.html"
+
+
+@register.simple_tag(takes_context=True)
+def product_page_body(context):
+    """A product page's content, from the fragment cache where it holds it.
+
+    The content is the same for every visitor: a logged-in buyer's page, or one the page cache
+    does not keep, costs neither the product's queries nor its drawing once it is kept. The one
+    per-visitor thing in it, the "Add to cart" form's token, is drawn as the page cache's
+    placeholder, which its middleware replaces on every response with the visitor's own token.
+    A preview draws the draft it was given, its own fields and rows, never the live product's,
+    and is never read from nor kept in the cache.
+    """
+    request, page = context.get("request"), context["page"]
+    body = context.template.engine.get_template(PRODUCT_BODY_TEMPLATE)
+    if request is None or getattr(request, "is_preview", False):
+        with context.push(product=page):
+            return mark_safe(body.render(context))  # noqa: S308 (a rendered template)
+    # The scheme too: the structured data holds absolute links.
+    prefix = fragments.prefix(request, f"product-page:{request.scheme}") if fragments.enabled() else None
+    if prefix is not None:
+        cached = fragments.fetch(prefix, [page.pk]).get(page.pk)
+        if cached is not None:
+            return mark_safe(cached)  # noqa: S308 (a rendered template)
+    product = selectors.product_for_page(product_id=page.pk)
+    token = {"csrf_token": CSRF_PLACEHOLDER} if prefix is not None else {}
+    with context.push(product=product, **token):
+        html = body.render(context)
+    if prefix is not None:
+        fragments.store(prefix, {page.pk: html})
+    return mark_safe(html)  # noqa: S308 (a rendered template)
 
 
 @register.filter

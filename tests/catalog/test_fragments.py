@@ -1,18 +1,22 @@
-"""Product cards kept in the cache (catalog/page_cache/fragments.py): fresh after every change, and
-never anyone's own.
+"""Product cards and product pages' content kept in the cache (catalog/page_cache/fragments.py):
+fresh after every change, and never anyone's own.
 
 Every test runs with the fragment cache on and the page cache off (both are off in debug mode, as
 the suite runs), so what a visitor sees comes from cards drawn or kept, not from whole pages.
 """
 
+import re
+
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog import page_cache, services
 from catalog.models import CatalogueIndexPage, ProductPage
-from catalog.page_cache import fragments
+from catalog.page_cache import CSRF_PLACEHOLDER, fragments
 from tests import factories
 from tests.factories import marketplace as shop
 
@@ -153,9 +157,80 @@ def test_cards_hold_nothing_of_the_buyer_who_drew_them(site, buyer, settings):
 
 def test_a_fragment_with_a_form_token_is_never_kept(rf):
     prefix = fragments.prefix(rf.get("/"), "test")
-    fragments.store(prefix, {1: '<input name="csrfmiddlewaretoken" value="x">', 2: "<p>Gạo</p>"})
+    placeholder = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">'
+    fragments.store(
+        prefix,
+        {
+            1: '<input name="csrfmiddlewaretoken" value="x">',
+            2: "<p>Gạo</p>",
+            3: f"<form>{placeholder}</form>",
+            4: f'<form>{placeholder}</form><form><input name="csrfmiddlewaretoken" value="abc"></form>',
+        },
+    )
 
-    assert fragments.fetch(prefix, [1, 2]) == {2: "<p>Gạo</p>"}
+    assert fragments.fetch(prefix, [1, 2, 3, 4]) == {2: "<p>Gạo</p>", 3: f"<form>{placeholder}</form>"}
+
+
+# --- a product page's content ---------------------------------------------------------------------
+
+
+def form_token(page: str) -> str:
+    return re.search(r'class="add-to-cart".*?name="csrfmiddlewaretoken" value="([^"]+)"', page, re.S).group(1)
+
+
+def test_a_product_pages_content_is_drawn_once_for_visitors_and_buyers(site, buyer):
+    product = site["product"]
+    clients = [Client(), signed_in(buyer)]
+    with CaptureQueriesContext(connection) as drawn:
+        first = clients[0].get(product.url).content.decode()
+    # A change that bypasses every write path (never done by the site) shows nowhere: the content
+    # comes from the cache, for the visitor and for the buyer, with no query of the product's.
+    ProductPage.objects.filter(pk=product.pk).update(price_vnd=199_000, sku="KHAC-1")
+    with CaptureQueriesContext(connection) as kept:
+        again = clients[0].get(product.url).content.decode()
+    assert len(kept) <= len(drawn) - 4
+    assert not any("catalog_wholesaletier" in query["sql"] for query in kept.captured_queries)
+    for page in [again, *pages_of(clients[1:], [product.url])]:
+        assert "<title>Mật ong hoa nhãn ·" in page
+        assert "180.000" in page
+        assert product.sku in page
+        assert "199.000" not in page
+        assert "KHAC-1" not in page
+    assert '<h1 id="product-name">Mật ong hoa nhãn</h1>' in first
+
+
+def test_a_kept_product_page_carries_each_visitors_own_form_token(site, buyer):
+    product = site["product"]
+    visitor = Client(enforce_csrf_checks=True)
+    member = Client(enforce_csrf_checks=True)
+    member.force_login(buyer)
+    tokens = [form_token(client.get(product.url).content.decode()) for client in (visitor, member)]
+
+    assert CSRF_PLACEHOLDER not in "".join(tokens)
+    assert tokens[0] != tokens[1]
+    request = RequestFactory().get("/")
+    kept = fragments.fetch(fragments.prefix(request, f"product-page:{request.scheme}"), [product.pk])
+    assert CSRF_PLACEHOLDER in kept[product.pk]
+    for client, token in zip((visitor, member), tokens, strict=True):
+        response = client.post(
+            reverse("marketplace:cart_add"),
+            {"product": product.pk, "quantity": 1, "csrfmiddlewaretoken": token},
+        )
+        assert response.status_code == 302
+        assert 'class="cart-link__count"' in client.get(product.url).content.decode()
+
+
+def test_a_preview_of_a_draft_is_never_read_from_nor_kept_in_the_cache(site):
+    product = site["product"]
+    assert "180.000" in Client().get(product.url).content.decode()  # the live content, kept
+    draft = ProductPage.objects.get(pk=product.pk)
+    draft.price_vnd = 155_000
+    draft.save_revision()
+
+    preview = draft.get_latest_revision_as_object().make_preview_request()
+    assert "155.000" in preview.content.decode()
+    assert "180.000" not in preview.content.decode()
+    assert "155.000" not in Client().get(product.url).content.decode()
 
 
 def test_languages_have_cards_of_their_own(site):
