@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+from catalog import page_cache
 from catalog.localization import localize_path
 from catalog.models import CatalogueIndexPage
 from fairs.models import FairIndexPage
@@ -50,6 +51,18 @@ def site_sections(request) -> dict:
     cached = getattr(request, "_site_sections", None)
     if cached is not None:
         return cached
+    if request is None:
+        return _sections(None)
+    # The same for every page of a host in a language, until pages are published, moved or
+    # unpublished: remembered in this process under the page cache's generation.
+    site = Site.find_for_request(request)
+    key = ("site-sections", site.pk if site else None, request.get_host(), get_language())
+    sections = dict(page_cache.remembered.get(key, lambda: _sections(request)))
+    request._site_sections = sections
+    return sections
+
+
+def _sections(request) -> dict:
     types = ContentType.objects.get_for_models(CatalogueIndexPage, FairIndexPage, NewsIndexPage)
     names = {
         types[CatalogueIndexPage].pk: "catalogue",
@@ -59,6 +72,4 @@ def site_sections(request) -> dict:
     sections: dict[str, str] = {}
     for page in Page.objects.live().filter(content_type__in=names).order_by("path"):
         sections.setdefault(names[page.content_type_id], localize_path(page.get_url(request)))
-    if request is not None:
-        request._site_sections = sections
     return sections

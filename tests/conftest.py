@@ -11,6 +11,7 @@ from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from catalog import page_cache
 from catalog.places import clear_caches
 from tests import factories
 from tests.factories import fairs as fair_factories
@@ -55,6 +56,15 @@ def _fresh_place_caches():
     clear_caches()
     yield
     clear_caches()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_remembered_values():
+    """Sites and menus each process remembers under the page cache's generation: a test's database
+    is rolled back, and another test's generation could be the same (a Redis not flushed)."""
+    page_cache.remembered.clear()
+    yield
+    page_cache.remembered.clear()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -23,7 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .. import qr
-from ..page_cache import AnonymousPageCacheMixin
+from ..page_cache import AnonymousPageCacheMixin, fragments
 from ..routing import DescendantRoutingMixin
 from .places import Province, Ward
 
@@ -82,6 +83,8 @@ class CatalogueIndexPage(AnonymousPageCacheMixin, RoutablePageMixin, DescendantR
         from catalog import selectors
         from catalog.places import UnknownProvince, resolve_province
 
+        # Read before the data, as fragments must be (catalog/page_cache/fragments.py).
+        kept = fragments.for_page(request, "catalogue", self.page_cache_params)
         chosen_category = None
         if category:
             chosen_category = selectors.category_by_slug(category)
@@ -94,14 +97,18 @@ class CatalogueIndexPage(AnonymousPageCacheMixin, RoutablePageMixin, DescendantR
             except UnknownProvince as error:
                 raise Http404(str(error)) from error
         products = selectors.catalogue_products(category=chosen_category, province=chosen_province)
+        # Lazy: where the page's title and content are kept (`{% kept %}`), none of them is read.
         return self.render(
             request,
             context_overrides={
-                "products": Paginator(products, self.products_per_page).get_page(request.GET.get("page")),
+                "content_kept": kept,
+                "products": SimpleLazyObject(
+                    lambda: Paginator(products, self.products_per_page).get_page(request.GET.get("page"))
+                ),
                 "category": chosen_category,
                 "province": chosen_province,
-                "category_groups": selectors.category_groups(),
-                "provinces": selectors.provinces_with_counts(),
+                "category_groups": SimpleLazyObject(selectors.category_groups),
+                "provinces": SimpleLazyObject(selectors.provinces_with_counts),
             },
         )
 
@@ -472,6 +479,19 @@ class ProductPage(AnonymousPageCacheMixin, RoutablePageMixin, Page):
         if getattr(self, "_in_review", None) is not None:
             return self.Status.IN_REVIEW if self._in_review else self.Status.DRAFT
         return self.Status.IN_REVIEW if self.workflow_in_progress else self.Status.DRAFT
+
+    def get_context(self, request, *args, **kwargs):
+        from catalog.selectors import product_for_page
+
+        context = super().get_context(request, *args, **kwargs)
+        if getattr(request, "is_preview", False):
+            context["product"] = self  # a draft: its own fields and rows, never the live product's
+            return context
+        # The page's content is the same for every visitor and kept (`{% kept %}`): the generation
+        # is read first, and the product, with all its page shows, loaded only to draw it.
+        context["content_kept"] = fragments.for_page(request, "product", self.page_cache_params)
+        context["product"] = SimpleLazyObject(lambda: product_for_page(product_id=self.pk))
+        return context
 
     @path("")
     def detail(self, request):

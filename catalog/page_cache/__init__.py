@@ -195,6 +195,50 @@ class _LocalPages:
 local_pages = _LocalPages(LOCAL_PAGES)
 
 
+# --- values that change only when public pages do --------------------------------------------------
+# Every page, cached or not, asked the database which site its host names (one query, with a CASE
+# of Wagtail's) and where the menu's sections are (another): values that change only when pages
+# are published, moved or unpublished, or a site is saved, all of which move the generation. Each
+# process keeps them under the generation it read first, so they cost no query until it moves.
+
+REMEMBERED_VALUES = 256
+_MISSING = object()
+
+
+class _Remembered:
+    def __init__(self, size: int):
+        self.size = size
+        self._values: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, compute: Callable[[], object]):
+        """The value of `compute()` for `key` in the current generation (read first, so a change
+        committed while it computes retires it). Computed every time when neither the page cache
+        nor fragments are on, or when the cache cannot be reached."""
+        if not (enabled() or fragments_enabled()):
+            return compute()
+        try:
+            full = (current_generation(), *key)
+        except Exception:
+            logger.exception("Could not read the page cache's generation: the value is computed")
+            return compute()
+        found = self._values.get(full, _MISSING)
+        if found is _MISSING:
+            found = compute()
+            with self._lock:
+                if len(self._values) >= self.size:  # another generation's, or a flood of hosts
+                    self._values.clear()
+                self._values[full] = found
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+remembered = _Remembered(REMEMBERED_VALUES)
+
+
 def lookup(key: str) -> tuple[str, tuple | None]:
     """The current generation and the page cached under `key` in it (None when there is none).
 
@@ -207,14 +251,7 @@ def lookup(key: str) -> tuple[str, tuple | None]:
         current = generation(found.get(GENERATION_KEY))
         entry = found.get(key)
         return current, entry if entry is not None and entry[0] == current else None
-    current = watch.current(store) if isinstance(store, RedisCache) else None
-    if current is None:
-        stored = store.get(GENERATION_KEY)
-        # None: missing, or Redis failed and the fault-tolerant cache answered empty; either way
-        # generation() makes one up, which must not be taken for what Redis holds.
-        if stored is not None:
-            watch.heard(store, stored)
-        current = generation(stored)
+    current = current_generation()
     entry = local_pages.get(key, current)
     if entry is None:
         entry = store.get(key)
@@ -222,6 +259,23 @@ def lookup(key: str) -> tuple[str, tuple | None]:
             return current, None
         local_pages.put(key, entry)
     return current, entry
+
+
+def current_generation() -> str:
+    """The current generation, as cheaply as this process can know it: with Redis, the one it last
+    announced to this process (`watch`), read from Redis only when this process is not listening."""
+    store = cache()
+    if not isinstance(store, RedisCache):
+        return generation()
+    current = watch.current(store)
+    if current is None:
+        stored = store.get(GENERATION_KEY)
+        # None: missing, or Redis failed and the fault-tolerant cache answered empty; either way
+        # generation() makes one up, which must not be taken for what Redis holds.
+        if stored is not None:
+            watch.heard(store, stored)
+        current = generation(stored)
+    return current
 
 
 def keep(key: str, entry: tuple) -> None:
@@ -365,13 +419,21 @@ def opt_in(request, params: Iterable[str]) -> None:
     """Called by a cacheable view before it renders: its page may be cached for this request if
     every query parameter is one the page reads, given once."""
     candidate: Candidate | None = getattr(request, "page_cache", None)
-    if candidate is None:
-        return
+    if candidate is not None and reads_only(request, params):
+        candidate.opted_in = True
+
+
+def reads_only(request, params: Iterable[str]) -> bool:
+    """Whether every query parameter of the request is one of `params`, given once, with a value
+    of at most MAX_VALUE_LENGTH characters, in a query string of at most MAX_QUERY_LENGTH: the
+    requests whose pages (and page contents, `fragments.for_page`) may be kept."""
+    if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH:
+        return False
     allowed = set(params)
-    for name, values in request.GET.lists():
-        if name not in allowed or len(values) != 1 or len(values[0]) > MAX_VALUE_LENGTH:
-            return
-    candidate.opted_in = True
+    return all(
+        name in allowed and len(values) == 1 and len(values[0]) <= MAX_VALUE_LENGTH
+        for name, values in request.GET.lists()
+    )
 
 
 def anonymous_page(*, params: Iterable[str] = ()) -> Callable:

@@ -15,13 +15,15 @@ page that shows it the template work and, on lists, loading the product (`catalo
 - A cache that cannot be reached is logged; the page is drawn as if nothing were cached.
 """
 
+import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from . import CSRF_PLACEHOLDER, cache, fragments_enabled, generation
+from . import CSRF_PLACEHOLDER, cache, current_generation, fragments_enabled, reads_only
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +34,36 @@ def prefix(request, name: str) -> str | None:
     """The key prefix for `name` fragments on this request, read before their data; None when the
     cache cannot be reached."""
     try:
-        current = generation()
+        current = current_generation()
     except Exception:
         logger.exception("Could not read the page cache's generation: fragments are drawn uncached")
         return None
     return (
         f"fragment:{name}:{current}:{timezone.localdate().isoformat()}:{get_language()}:{request.get_host()}"
     )
+
+
+@dataclass(frozen=True)
+class PageContent:
+    """Where the parts of one page's content are kept for a request (`{% kept %}`)."""
+
+    prefix: str
+    key: str
+
+
+def for_page(request, name: str, params) -> PageContent | None:
+    """Where the parts of a page's content (`name`) are kept for this request, its path and query
+    string; read before the page's data. None when fragments are off, for a preview (a draft), and
+    for a query string that holds anything but the page's own `params`, each once and bounded, as
+    for the page cache: made-up URLs cannot fill the cache."""
+    if not enabled() or getattr(request, "is_preview", False) or not reads_only(request, params):
+        return None
+    # The scheme too: a page may hold absolute links.
+    found = prefix(request, f"{name}:{request.scheme}")
+    if found is None:
+        return None
+    where = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
+    return PageContent(found, hashlib.sha256(where.encode("utf-8", "backslashreplace")).hexdigest())
 
 
 def fetch(prefix: str, ids) -> dict:

@@ -6,17 +6,22 @@ visitor's CSRF cookie for the token written into it. Authentication, messages an
 below it and do not run for a page served from the cache: no database query at all.
 """
 
+import copy
 import hashlib
 import logging
 import secrets
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import DatabaseError
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language
+from wagtail.models import Site
+from wagtail.models.sites import get_site_for_hostname
 
 from . import (
     CSRF_PLACEHOLDER_BYTES,
@@ -24,8 +29,10 @@ from . import (
     MAX_QUERY_LENGTH,
     Candidate,
     enabled,
+    fragments_enabled,
     keep,
     lookup,
+    remembered,
 )
 
 logger = logging.getLogger(__name__)
@@ -49,12 +56,39 @@ class PageCacheMiddleware:
             if cached is not None:
                 return _from_cache(request, cached)
             request.page_cache = candidate
+        _remember_site(request)
         response = self.get_response(request)
         if candidate is not None and candidate.opted_in:
             if _storable(request, response):
                 _store(candidate, response)
             response[HEADER] = "miss"
         return _with_token(request, response)
+
+
+def _remember_site(request) -> None:
+    """Wagtail's site for the request's host and port, as `Site.find_for_request` finds it, which
+    keeps it on the request as `_wagtail_site`: remembered in this process under the generation
+    (a site saved or deleted moves it), so that no page asks the database for it. Each request gets
+    its own copy: nothing one request sets on the site or its root page reaches another. Left to
+    Wagtail when neither cache is on, and when the database cannot be reached: the view then meets
+    the error and answers 503 (config/unavailable.py)."""
+    if not (enabled() or fragments_enabled()):
+        return
+    hostname, port = split_domain_port(request.get_host())[0], request.get_port()
+
+    def find() -> Site | None:
+        try:
+            site = get_site_for_hostname(hostname, port)
+        except Site.DoesNotExist:
+            return None
+        site.root_page.specific  # noqa: B018 (loaded once here, rather than by every page's routing)
+        return site
+
+    try:
+        site = remembered.get(("site", hostname, port), find)
+    except DatabaseError:
+        return
+    request._wagtail_site = copy.deepcopy(site)
 
 
 def _candidate(request) -> Candidate | None:

@@ -105,38 +105,38 @@ def product_cards(context, products):
     return mark_safe("".join(f"<li>{html}</li>\n  " for html in cards))  # noqa: S308 (rendered templates)
 
 
-PRODUCT_BODY_TEMPLATE = "catalog/includes/product_body.html"
-
-
-@register.simple_tag(takes_context=True)
-def product_page_body(context):
-    """A product page's content, from the fragment cache where it holds it.
-
-    The content is the same for every visitor: a logged-in buyer's page, or one the page cache
-    does not keep, costs neither the product's queries nor its drawing once it is kept. The one
-    per-visitor thing in it, the "Add to cart" form's token, is drawn as the page cache's
-    placeholder, which its middleware replaces on every response with the visitor's own token.
-    A preview draws the draft it was given, its own fields and rows, never the live product's,
-    and is never read from nor kept in the cache.
+@register.tag
+def kept(parser, token):
+    """`{% kept "name" %}…{% endkept %}`: a part of a page's content, from the fragment cache where
+    it holds it for this request's URL (the view puts `fragments.for_page` in the context as
+    `content_kept`; without it the part is simply drawn). The part must be the same for every
+    visitor; the data it reads should be lazy, so that a kept part costs no query. A form token in
+    it is drawn as the page cache's placeholder, which its middleware replaces on every response.
     """
-    request, page = context.get("request"), context["page"]
-    body = context.template.engine.get_template(PRODUCT_BODY_TEMPLATE)
-    if request is None or getattr(request, "is_preview", False):
-        with context.push(product=page):
-            return mark_safe(body.render(context))  # noqa: S308 (a rendered template)
-    # The scheme too: the structured data holds absolute links.
-    prefix = fragments.prefix(request, f"product-page:{request.scheme}") if fragments.enabled() else None
-    if prefix is not None:
-        cached = fragments.fetch(prefix, [page.pk]).get(page.pk)
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the part's name.")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(parser.compile_filter(bits[1]), nodelist)
+
+
+class KeptNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        where = context.get("content_kept")
+        if where is None:
+            return self.nodelist.render(context)
+        key = f"{where.key}:{self.name.resolve(context)}"
+        cached = fragments.fetch(where.prefix, [key]).get(key)
         if cached is not None:
-            return mark_safe(cached)  # noqa: S308 (a rendered template)
-    product = selectors.product_for_page(product_id=page.pk)
-    token = {"csrf_token": CSRF_PLACEHOLDER} if prefix is not None else {}
-    with context.push(product=product, **token):
-        html = body.render(context)
-    if prefix is not None:
-        fragments.store(prefix, {page.pk: html})
-    return mark_safe(html)  # noqa: S308 (a rendered template)
+            return cached
+        with context.push(csrf_token=CSRF_PLACEHOLDER):
+            html = self.nodelist.render(context)
+        fragments.store(where.prefix, {key: html})
+        return html
 
 
 @register.filter

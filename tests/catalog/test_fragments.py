@@ -10,13 +10,17 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.models import Site
 
 from catalog import page_cache, services
 from catalog.models import CatalogueIndexPage, ProductPage
 from catalog.page_cache import CSRF_PLACEHOLDER, fragments
+from catalog.page_cache.middleware import PageCacheMiddleware
+from fairs.models import FairIndexPage
 from tests import factories
 from tests.factories import marketplace as shop
 
@@ -208,9 +212,9 @@ def test_a_kept_product_page_carries_each_visitors_own_form_token(site, buyer):
 
     assert CSRF_PLACEHOLDER not in "".join(tokens)
     assert tokens[0] != tokens[1]
-    request = RequestFactory().get("/")
-    kept = fragments.fetch(fragments.prefix(request, f"product-page:{request.scheme}"), [product.pk])
-    assert CSRF_PLACEHOLDER in kept[product.pk]
+    where = fragments.for_page(RequestFactory().get(product.url), "product", ())
+    key = f"{where.key}:content"
+    assert CSRF_PLACEHOLDER in fragments.fetch(where.prefix, [key])[key]
     for client, token in zip((visitor, member), tokens, strict=True):
         response = client.post(
             reverse("marketplace:cart_add"),
@@ -241,3 +245,87 @@ def test_languages_have_cards_of_their_own(site):
 
     assert "Mật ong hoa nhãn" in Client().get(catalogue_url).content.decode()
     assert "Longan honey" in Client().get("/en" + catalogue_url).content.decode()
+
+
+# --- the catalogue's title and content ------------------------------------------------------------
+
+
+def test_the_catalogues_title_and_content_are_kept_for_visitors_and_buyers(site, buyer):
+    category_url = site["lists"][1]
+    clients = [Client(), signed_in(buyer)]
+    first = clients[0].get(category_url).content.decode()
+    assert "1 sản phẩm" in first
+    # A change that bypasses every write path (never done by the site) shows nowhere: the count,
+    # the filters and the cards all come from the cache, with no count or facet query.
+    ProductPage.objects.filter(pk=site["product"].pk).update(live=False)
+    with CaptureQueriesContext(connection) as queries:
+        again = clients[0].get(category_url).content.decode()
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "COUNT(" not in sql
+    assert "catalog_province" not in sql
+    assert "catalog_productpage" not in sql
+    for page in [again, *pages_of(clients[1:], [category_url])]:
+        assert "1 sản phẩm" in page
+        assert "Mật ong hoa nhãn" in page
+        assert page.count("<title>") == 1
+    # Each URL has its own: the listing of every product was never drawn, so it shows the change.
+    assert "0 sản phẩm" in Client().get(site["lists"][0]).content.decode()
+
+
+def test_a_catalogue_url_with_a_parameter_it_does_not_read_is_drawn_every_time(site):
+    category_url = site["lists"][1] + "?utm_source=zalo"
+    assert "1 sản phẩm" in Client().get(category_url).content.decode()
+    ProductPage.objects.filter(pk=site["product"].pk).update(live=False)
+
+    assert "0 sản phẩm" in Client().get(category_url).content.decode()
+
+
+# --- the site and the menu, remembered under the generation ------------------------------------------
+
+
+def queries_of(client, url) -> str:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return " ".join(query["sql"] for query in queries.captured_queries)
+
+
+def test_the_site_and_the_menu_are_read_once_until_pages_or_sites_change(
+    site, buyer, django_capture_on_commit_callbacks
+):
+    product_url = site["product"].url
+    assert "wagtailcore_site" in queries_of(Client(), product_url)
+    for client in (Client(), signed_in(buyer)):
+        sql = queries_of(client, product_url)
+        assert "wagtailcore_site" not in sql
+        assert "django_content_type" not in sql  # the menu's sections
+
+    fairs = FairIndexPage.objects.get()
+    assert f'href="{fairs.url}"' in Client().get(product_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        fairs.unpublish()
+    assert f'href="{fairs.url}"' not in Client().get(product_url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Site.objects.update(site_name="Chợ HTX")  # no signal: nothing moves
+    assert "wagtailcore_site" not in queries_of(Client(), product_url)
+    with django_capture_on_commit_callbacks(execute=True):
+        Site.objects.get().save()
+    assert "wagtailcore_site" in queries_of(Client(), product_url)
+
+
+def test_each_request_gets_its_own_copy_of_the_remembered_site(site, rf, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    seen = []
+
+    def view(request):
+        if not seen:  # the first request changes what it was given
+            request._wagtail_site.root_page.title = "Đổi trong một yêu cầu"
+        seen.append(request._wagtail_site)
+        return HttpResponse("")
+
+    middleware = PageCacheMiddleware(view)
+    for _ in range(2):
+        middleware(rf.get("/"))
+    assert seen[0] is not seen[1]
+    assert seen[0].pk == seen[1].pk == Site.objects.get().pk
+    assert seen[1].root_page.title != "Đổi trong một yêu cầu"

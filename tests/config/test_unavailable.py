@@ -64,6 +64,16 @@ def test_a_page_answers_503_while_the_database_is_down(client, error):
     assert "Tạm thời".encode() in response.content or b"unavailable" in response.content.lower()
 
 
+def test_a_page_answers_503_while_the_database_is_down_with_the_caches_on(client, settings, tmp_path):
+    """With the caches on, the page cache's middleware looks up the site before any view: a database
+    that cannot be reached leaves it to the view, which answers 503."""
+    settings.FRAGMENT_CACHE_SECONDS = settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_STAMP_FILE = tmp_path / "page-cache-stamp"
+    with database_down():
+        _assert_unavailable(client.get("/san-pham/"))
+    assert client.get("/san-pham/").status_code == 200  # and the next request is served
+
+
 def test_the_api_answers_503_with_a_detail_while_the_database_is_down(client):
     with database_down():
         response = client.get("/api/v1/provinces")
