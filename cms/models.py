@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -10,7 +11,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from catalog.page_cache import AnonymousPageCacheMixin
+from catalog.page_cache import AnonymousPageCacheMixin, fragments
 from catalog.routing import DescendantRoutingMixin
 
 ARTICLES_PER_PAGE = 12
@@ -42,12 +43,18 @@ class HomePage(AnonymousPageCacheMixin, DescendantRoutingMixin, Page):
         from fairs import selectors as fair_selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["featured_products"] = selectors.featured_ocop_products(limit=8)
-        context["category_groups"] = selectors.category_groups_with_counts()
-        context["provinces"] = selectors.provinces_with_counts()
-        context["catalogue"] = selectors.catalogue_index()
-        context["latest_articles"] = news_latest(limit=3)
-        context["upcoming_fairs"] = fair_selectors.upcoming_fairs()[:4]
+        # The content is the same for every visitor and kept (`{% kept %}`): the generation is read
+        # first, and what the page shows is read only to draw it.
+        context["content_kept"] = fragments.for_page(request, "home", self.page_cache_params)
+        lazy = {
+            "featured_products": lambda: selectors.featured_ocop_products(limit=8),
+            "category_groups": selectors.category_groups_with_counts,
+            "provinces": selectors.provinces_with_counts,
+            "catalogue": selectors.catalogue_index,
+            "latest_articles": lambda: news_latest(limit=3),
+            "upcoming_fairs": lambda: list(fair_selectors.upcoming_fairs()[:4]),
+        }
+        context.update({name: SimpleLazyObject(read) for name, read in lazy.items()})
         return context
 
 
