@@ -14,7 +14,7 @@
 #
 # Environment: DRILL_RESTART (default: pg_ctlcluster ... restart -m fast for the cluster on port
 # 5432), DRILL_DURATION (seconds of load, default 45), DRILL_DATABASE (default coop_drill_<pid>),
-# DRILL_TEMPLATE (template prefix, default coop_smoke_template), SMOKE_POSTGRES, DRILL_PORT.
+# DRILL_TEMPLATE (template prefix, default coop_template), SMOKE_POSTGRES, DRILL_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -22,7 +22,7 @@ PY=${PY:-.venv/bin/python}
 postgres=${SMOKE_POSTGRES:-postgres://postgres@127.0.0.1:5432}
 export SCRATCH_POSTGRES=$postgres
 database=${DRILL_DATABASE:-coop_drill_$$}
-template=${DRILL_TEMPLATE:-coop_smoke_template}
+template=${DRILL_TEMPLATE:-coop_template}
 port=${DRILL_PORT:-$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 if [ -z "${DRILL_RESTART:-}" ]; then
   read -r version cluster < <(pg_lsclusters -h | awk '$3 == 5432 { print $1, $2; exit }')

@@ -16,7 +16,7 @@
 #
 # Environment: SMOKE_POSTGRES (server URL, default postgres://postgres@127.0.0.1:5432),
 # SMOKE_DATABASE (default coop_smoke_<pid>; dropped afterwards), SMOKE_TEMPLATE (the template's
-# name prefix, default coop_smoke_template; "none" migrates an empty database instead),
+# name prefix, default coop_template; "none" migrates an empty database instead),
 # SMOKE_PORT (default: a free port), SMOKE_REDIS (default redis://127.0.0.1:6379/0; "none" for
 # local memory).
 set -euo pipefail
@@ -30,7 +30,7 @@ say() { echo "[$(elapsed)] $*"; }
 postgres=${SMOKE_POSTGRES:-postgres://postgres@127.0.0.1:5432}
 export SCRATCH_POSTGRES=$postgres
 database=${SMOKE_DATABASE:-coop_smoke_$$}
-template=${SMOKE_TEMPLATE:-coop_smoke_template}
+template=${SMOKE_TEMPLATE:-coop_template}
 port=${SMOKE_PORT:-$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 redis=${SMOKE_REDIS:-redis://127.0.0.1:6379/0}
 work=$(mktemp -d /tmp/smoke-production.XXXXXX)

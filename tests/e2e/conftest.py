@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts import scratch_database
 from tests.marketplace import stripe_helpers
 from tests.marketplace.stripe_helpers import start_localstripe, stop_localstripe
 
@@ -55,21 +56,15 @@ def _free_port() -> int:
 
 
 def _scratch_database(tmp: Path):
-    """A database URL for the server, and a clean-up function."""
+    """A database URL for the server, a copy of the migrated template (scripts/scratch_database.py),
+    and a clean-up function."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        base, _, _name = url.rpartition("/")
+        on, _, _name = url.rpartition("/")
         name = f"coop_e2e_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-        def drop():
-            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-        return f"{base}/{name}", drop
+        scratch_database.create(name, scratch_database.TEMPLATE_PREFIX, on=on)
+        return f"{on}/{name}", lambda: scratch_database.drop(name, on=on)
+    scratch_database.copy_sqlite(tmp / "e2e.sqlite3")
     return f"sqlite:///{tmp / 'e2e.sqlite3'}", lambda: None
 
 
@@ -104,6 +99,7 @@ def site_env():
             "STRIPE_JS_URL": f"{localstripe_url}/js.stripe.com/v3/",
         }
     manage = [sys.executable, str(ROOT / "manage.py")]
+    # A copy of the migrated template: `migrate` checks that it has nothing left to do.
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "load_demo_data"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     yield {

@@ -1,0 +1,1 @@
+"""Scripts of the project's own tooling; importable so that the tests share scratch_database."""
