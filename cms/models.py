@@ -1,5 +1,7 @@
 """Site content: the home page, news and market-information articles, standard pages."""
 
+import copy
+
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
@@ -11,6 +13,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from catalog import page_cache
 from catalog.page_cache import AnonymousPageCacheMixin, fragments
 from catalog.routing import DescendantRoutingMixin
 
@@ -140,6 +143,18 @@ class PlatformSettings(BaseSiteSetting):
     address = models.CharField(_("address"), max_length=255, blank=True)
 
     panels = [FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("address")]
+
+    @classmethod
+    def for_site(cls, site):
+        """Read by every page's footer: remembered in each process under the page cache's generation,
+        which a save moves (CmsConfig.ready), so cached pages show new details at once too. Each
+        caller gets its own copy (Wagtail sets the request on it)."""
+        if site is None:
+            return super().for_site(site)
+        found = page_cache.remembered.get(
+            ("platform-settings", site.pk), lambda: super(PlatformSettings, cls).for_site(site)
+        )
+        return copy.copy(found)
 
     class Meta:
         verbose_name = _("platform settings")

@@ -5,6 +5,8 @@ As in wagtail/bakerydemo, templates read the menu through a template tag
 The logic is here, in plain functions of the request.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import translate_url
@@ -28,10 +30,10 @@ def language_links(request) -> list[dict]:
     # Django's set_language translates `next` itself, resolving it in the default language
     # (its URL has no prefix). Wagtail's catch-all pattern would read "/en/…" there as a page
     # path and prefix it again, so the switcher always posts the default-language path.
-    default_path = translate_url(path, settings.LANGUAGE_CODE)
+    default_path = _translated(path, settings.LANGUAGE_CODE)
     links = []
     for code, _name in settings.LANGUAGES:
-        url = path if code == current else translate_url(path, code)
+        url = path if code == current else _translated(path, code)
         links.append(
             {
                 "code": code,
@@ -43,6 +45,25 @@ def language_links(request) -> list[dict]:
             }
         )
     return links
+
+
+# Longer paths are translated every time: made-up URLs must not fill what is remembered.
+MAX_REMEMBERED_PATH = 300
+
+
+def _translated(path: str, code: str) -> str:
+    """`translate_url(path, code)`, remembered for short paths: it resolves the path against every
+    URL pattern and reverses it again (a third of a millisecond, on every page), and depends on
+    nothing but the path, the active language (which the patterns' prefix is resolved in) and the
+    URL patterns, which do not change while the process runs."""
+    if len(path) > MAX_REMEMBERED_PATH:
+        return translate_url(path, code)
+    return _remembered_translation(path, code, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_translation(path: str, code: str, active: str) -> str:
+    return translate_url(path, code)
 
 
 def site_sections(request) -> dict:

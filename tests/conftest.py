@@ -101,11 +101,13 @@ def _fresh_place_caches():
 
 @pytest.fixture(autouse=True)
 def _fresh_remembered_values():
-    """Sites and menus each process remembers under the page cache's generation: a test's database
+    """Sites, menus and routes each process remembers under the page cache's generation: a test's database
     is rolled back, and another test's generation could be the same (a Redis not flushed)."""
     page_cache.remembered.clear()
+    page_cache.routes.clear()
     yield
     page_cache.remembered.clear()
+    page_cache.routes.clear()
 
 
 @pytest.fixture

@@ -96,14 +96,17 @@ class CatalogueIndexPage(AnonymousPageCacheMixin, RoutablePageMixin, DescendantR
                 chosen_province = resolve_province(province)
             except UnknownProvince as error:
                 raise Http404(str(error)) from error
-        products = selectors.catalogue_products(category=chosen_category, province=chosen_province)
-        # Lazy: where the page's title and content are kept (`{% kept %}`), none of them is read.
+        # Lazy: where the page's title and content are kept (`{% kept %}`), none of them is read,
+        # and the products' query (a dozen filters and annotations) is not even built.
         return self.render(
             request,
             context_overrides={
                 "content_kept": kept,
                 "products": SimpleLazyObject(
-                    lambda: Paginator(products, self.products_per_page).get_page(request.GET.get("page"))
+                    lambda: Paginator(
+                        selectors.catalogue_products(category=chosen_category, province=chosen_province),
+                        self.products_per_page,
+                    ).get_page(request.GET.get("page"))
                 ),
                 "category": chosen_category,
                 "province": chosen_province,

@@ -237,6 +237,10 @@ class _Remembered:
 
 
 remembered = _Remembered(REMEMBERED_VALUES)
+# The pages paths route to (middleware._remember_route): apart, so that many paths cannot push the
+# site and the menu out.
+REMEMBERED_ROUTES = 1024
+routes = _Remembered(REMEMBERED_ROUTES)
 
 
 def lookup(key: str) -> tuple[str, tuple | None]:
@@ -463,6 +467,12 @@ class AnonymousPageCacheMixin:
     def serve(self, request, *args, **kwargs):
         opt_in(request, self.page_cache_params)
         return super().serve(request, *args, **kwargs)
+
+    def get_view_restrictions(self):
+        """The view restrictions of a page routed from what the process remembers
+        (middleware._remember_route), as read in the current generation; otherwise Wagtail's query."""
+        remembered = getattr(self, "_remembered_view_restrictions", None)
+        return super().get_view_restrictions() if remembered is None else remembered
 
 
 def csrf_placeholder(request) -> dict:

@@ -14,12 +14,13 @@ import secrets
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language
+from wagtail import views as wagtail_views
 from wagtail.models import Site
 from wagtail.models.sites import get_site_for_hostname
 
@@ -33,6 +34,7 @@ from . import (
     keep,
     lookup,
     remembered,
+    routes,
 )
 
 logger = logging.getLogger(__name__)
@@ -56,13 +58,18 @@ class PageCacheMiddleware:
             if cached is not None:
                 return _from_cache(request, cached)
             request.page_cache = candidate
-        _remember_site(request)
+        if not request.path.startswith(_NOT_PAGES):
+            _remember_site(request)
         response = self.get_response(request)
         if candidate is not None and candidate.opted_in:
             if _storable(request, response):
                 _store(candidate, response)
             response[HEADER] = "miss"
         return _with_token(request, response)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is wagtail_views.serve and getattr(request, "_wagtail_site_remembered", False):
+            _remember_route(request, view_kwargs.get("path", view_args[0] if view_args else ""))
 
 
 def _remember_site(request) -> None:
@@ -89,6 +96,55 @@ def _remember_site(request) -> None:
     except DatabaseError:
         return
     request._wagtail_site = copy.deepcopy(site)
+    request._wagtail_site_remembered = True
+
+
+# A longer path is routed by Wagtail every time: made-up URLs must not fill what is remembered.
+MAX_ROUTED_PATH = 300
+
+
+def _remember_route(request, path: str) -> None:
+    """The page Wagtail's `serve` view routes `path` to, as `Page.route_for_request` finds it, and
+    the view restrictions Wagtail checks before serving it (`AnonymousPageCacheMixin`): remembered
+    in this process under the generation, as the site is, so that routing a page asks the database
+    nothing. A page published, unpublished or moved, and a view restriction saved or deleted, move
+    the generation (signals.py).
+
+    What is remembered is the page the path ends at and how deep it lies below the site's root;
+    each request routes its own copy of that page through what is left of the path (a routable
+    page's sub-route, such as a category of the catalogue: no query), which is what Wagtail's walk
+    does last. A path that finds no page is routed by Wagtail, which answers 404."""
+    if len(path) > MAX_ROUTED_PATH:
+        return
+    site = request._wagtail_site
+    components = tuple(component for component in path.split("/") if component)
+
+    def find():
+        try:
+            root = site.root_page.localized.specific
+            page = root.route(request, list(components))[0]
+        except Http404:
+            return None
+        below = page.depth - root.depth
+        if not 0 <= below <= len(components) or (below and components[below - 1] != page.slug):
+            return None  # not found by its own path (an alias elsewhere, another locale's tree)
+        # A copy: this request goes on with the pages it routed through (its own site's root).
+        return copy.deepcopy(page), below, list(page.get_view_restrictions())
+
+    try:
+        found = routes.get((site.pk, get_language(), components), find)
+    except DatabaseError:
+        return
+    if found is None:
+        return
+    page, below, restrictions = found
+    page = copy.deepcopy(page)
+    try:
+        result = page.route(request, list(components[below:]))
+    except Http404:
+        return
+    result[0]._remembered_view_restrictions = restrictions
+    request._wagtail_route_for_request = result
 
 
 def _candidate(request) -> Candidate | None:

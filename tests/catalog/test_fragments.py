@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail import views as wagtail_views
 from wagtail.models import Site
 
 from catalog import page_cache, services
@@ -329,6 +330,52 @@ def test_each_request_gets_its_own_copy_of_the_remembered_site(site, rf, setting
     assert seen[0] is not seen[1]
     assert seen[0].pk == seen[1].pk == Site.objects.get().pk
     assert seen[1].root_page.title != "Đổi trong một yêu cầu"
+
+
+# --- the route to a page, remembered under the generation --------------------------------------------
+
+ROUTING = ("wagtailcore_locale", "wagtailcore_pageviewrestriction", '"wagtailcore_page"."url_path" IN')
+
+
+def test_a_page_is_routed_once_until_pages_change(site, buyer, django_capture_on_commit_callbacks):
+    product = site["product"]
+    first = queries_of(Client(), product.url)
+    assert all(part in first for part in ROUTING[:2])
+    for client in (Client(), signed_in(buyer)):
+        for url in (product.url, f"{product.url}qr/", *site["lists"]):
+            response = client.get(url)
+            assert response.status_code == 200, url
+        sql = queries_of(client, product.url)
+        assert not any(part in sql for part in ROUTING)
+
+    old_url = product.url
+    with django_capture_on_commit_callbacks(execute=True):
+        product.slug = "mat-ong-hoa-nhan-moi"
+        product.save_revision().publish()
+    new_url = ProductPage.objects.get(pk=product.pk).url
+    assert new_url != old_url
+    moved = Client().get(old_url)  # no longer routed: Wagtail's redirect for a changed slug
+    assert (moved.status_code, moved["Location"]) == (301, new_url)
+    assert "Mật ong hoa nhãn" in Client().get(new_url).content.decode()
+    assert Client().get(f"{site['cooperative'].url}khong-co-trang-nay/").status_code == 404
+
+
+def test_each_request_routes_its_own_copy_of_the_remembered_page(site, rf, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    middleware = PageCacheMiddleware(lambda request: HttpResponse(""))
+    url = site["product"].url
+    pages = []
+    for _ in range(3):
+        request = rf.get(url)
+        middleware(request)  # the site, remembered
+        middleware.process_view(request, wagtail_views.serve, (url.lstrip("/"),), {})
+        page = request._wagtail_route_for_request[0]
+        if not pages:  # the first request changes what it was given
+            page.title = "Đổi trong một yêu cầu"
+        pages.append(page)
+    assert len({id(page) for page in pages}) == 3
+    assert {page.pk for page in pages} == {site["product"].pk}
+    assert pages[2].title == "Mật ong hoa nhãn"
 
 
 def test_the_home_pages_content_is_kept_for_visitors_and_buyers(site, buyer):

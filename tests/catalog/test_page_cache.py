@@ -15,10 +15,12 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction, Site
 
 from catalog import page_cache, services
 from catalog.models import CatalogueIndexPage
 from catalog.page_cache.middleware import HEADER
+from cms.models import PlatformSettings
 from fairs import services as fair_services
 from tests import factories
 from tests.factories import fairs as fair_factories
@@ -339,6 +341,39 @@ def test_unpublishing_retires_the_cached_pages(site, django_capture_on_commit_ca
 
     assert visitor.get(product.url).status_code == 404
     assert "Mật ong hoa nhãn" not in cooperative.get(site["cooperative"].url).content.decode()
+
+
+def test_a_view_restriction_retires_the_cached_pages_and_applies_at_once(
+    site, django_capture_on_commit_callbacks
+):
+    """The page cache's entries, the route each process remembers to a page and the restrictions
+    read with it all retire when a restriction is saved or deleted: a page made private is never
+    served from before."""
+    product = site["product"]
+    visitor = warm(product.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=site["cooperative"], restriction_type=PageViewRestriction.LOGIN
+        )
+    for client in (visitor, Client()):
+        response = client.get(product.url)
+        assert response.status_code == 302
+        assert "/login/" in response["Location"] or "/dang-nhap/" in response["Location"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert Client().get(product.url).status_code == 200
+
+
+def test_the_platforms_contact_details_show_at_once_on_cached_pages(site, django_capture_on_commit_callbacks):
+    visitor = warm("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        details = PlatformSettings.for_site(Site.objects.get())
+        details.contact_phone = "0243 999 888"
+        details.save()
+    response = visitor.get("/")
+    assert state(response) == "miss"
+    assert "0243 999 888" in response.content.decode()
 
 
 def test_a_price_change_retires_the_cached_pages(site, django_capture_on_commit_callbacks):
