@@ -87,7 +87,7 @@ class CatalogueIndexPage(AnonymousPageCacheMixin, RoutablePageMixin, DescendantR
         kept = fragments.for_page(request, "catalogue", self.page_cache_params)
         chosen_category = None
         if category:
-            chosen_category = selectors.category_by_slug(category)
+            chosen_category = selectors.category_for_page(category)
             if chosen_category is None:
                 raise Http404("Unknown category")
         chosen_province = None

@@ -29,8 +29,9 @@ def connect() -> None:
     # bulk deletes their fast path, and the bulk writers invalidate themselves.
     for model in (ProductInventory, OcopCertificate, Category):
         post_save.connect(pages_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}-saved")
-    # Sites and view restrictions are few and rarely change: both signals, for what each process
-    # remembers (the site, the route to a page and its restrictions).
+    # Sites, view restrictions and categories are few and rarely change: both signals, for what each
+    # process remembers (the site, the route to a page and its restrictions, the categories).
+    post_delete.connect(pages_changed, sender=Category, dispatch_uid="page-cache-Category-deleted")
     for model in (Site, PageViewRestriction):
         post_save.connect(pages_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}-saved")
         post_delete.connect(pages_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}-deleted")

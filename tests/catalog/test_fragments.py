@@ -18,7 +18,7 @@ from wagtail import views as wagtail_views
 from wagtail.models import Site
 
 from catalog import page_cache, services
-from catalog.models import CatalogueIndexPage, ProductPage
+from catalog.models import CatalogueIndexPage, Category, ProductPage
 from catalog.page_cache import CSRF_PLACEHOLDER, fragments
 from catalog.page_cache.middleware import PageCacheMiddleware
 from fairs.models import FairIndexPage
@@ -358,6 +358,22 @@ def test_a_page_is_routed_once_until_pages_change(site, buyer, django_capture_on
     assert (moved.status_code, moved["Location"]) == (301, new_url)
     assert "Mật ong hoa nhãn" in Client().get(new_url).content.decode()
     assert Client().get(f"{site['cooperative'].url}khong-co-trang-nay/").status_code == 404
+
+
+def test_a_category_page_reads_no_category_until_categories_change(site, django_capture_on_commit_callbacks):
+    catalogue = CatalogueIndexPage.objects.get().url
+    assert Client().get(f"{catalogue}category/food/").status_code == 200
+    assert "catalog_category" not in queries_of(Client(), f"{catalogue}category/food/")
+
+    food = Category.objects.get(slug="food")
+    with django_capture_on_commit_callbacks(execute=True):
+        seeds = Category.objects.create(
+            slug="hat-giong", name="Hạt giống", name_en="Seeds", parent=food.parent
+        )
+    assert "Hạt giống" in Client().get(f"{catalogue}category/hat-giong/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        seeds.delete()
+    assert Client().get(f"{catalogue}category/hat-giong/").status_code == 404
 
 
 def test_each_request_routes_its_own_copy_of_the_remembered_page(site, rf, settings):
