@@ -256,7 +256,10 @@ class CooperativePage(AnonymousPageCacheMixin, Page):
         from catalog.selectors import cooperative_public_products
 
         context = super().get_context(request, *args, **kwargs)
-        context["products"] = cooperative_public_products(cooperative=self)
+        # The page's content is the same for every visitor and kept (`{% kept %}`): the generation
+        # is read first, and the products' query built only to draw it.
+        context["content_kept"] = fragments.for_page(request, "cooperative", self.page_cache_params)
+        context["products"] = SimpleLazyObject(lambda: cooperative_public_products(cooperative=self))
         return context
 
 

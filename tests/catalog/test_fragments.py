@@ -394,6 +394,21 @@ def test_each_request_routes_its_own_copy_of_the_remembered_page(site, rf, setti
     assert pages[2].title == "Mật ong hoa nhãn"
 
 
+def test_a_cooperatives_content_is_kept_for_visitors_and_buyers(site, buyer):
+    url = site["cooperative"].url
+    clients = [Client(), signed_in(buyer)]
+    assert "Mật ong hoa nhãn" in clients[0].get(url).content.decode()
+    # Bypassing every write path (never done by the site): the products and their count still show
+    # what was drawn, with none of their queries.
+    ProductPage.objects.filter(pk=site["product"].pk).update(live=False)
+    sql = queries_of(clients[0], url)
+    assert "COUNT(" not in sql
+    assert "catalog_productpage" not in sql
+    for page in pages_of(clients, [url]):
+        assert "Mật ong hoa nhãn" in page
+        assert "(1)" in page
+
+
 def test_the_home_pages_content_is_kept_for_visitors_and_buyers(site, buyer):
     clients = [Client(), signed_in(buyer)]
     assert "Mật ong hoa nhãn" in clients[0].get("/").content.decode()
