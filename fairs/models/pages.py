@@ -21,7 +21,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from catalog.page_cache import AnonymousPageCacheMixin
+from catalog.page_cache import AnonymousPageCacheMixin, fragments
 
 RICH_TEXT = ["bold", "italic", "h3", "ol", "ul", "link"]
 
@@ -194,6 +194,8 @@ class FairPage(AnonymousPageCacheMixin, Page):
         from fairs import selectors
 
         context = super().get_context(request, *args, **kwargs)
+        # What every visitor sees is kept (`{% kept %}`): the generation is read first.
+        context["content_kept"] = fragments.for_page(request, "fair", self.page_cache_params)
         context.update(selectors.fair_page_context(fair=self, user=request.user))
         return context
 

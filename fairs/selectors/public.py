@@ -5,10 +5,12 @@ prefetches), whatever the number of participants, products, demands or meetings.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from catalog.models import CooperativePage
 from catalog.permissions import staffing
@@ -67,20 +69,29 @@ BOOTHS_PER_PAGE = 12
 
 def fair_page_context(*, fair: FairPage, user) -> dict:
     """Everything the fair page shows: organisers, provinces, sessions, the approved
-    cooperatives with their virtual booths, and what the visitor may do next."""
-    showcase = with_card_images(public_products().order_by("title", "pk"))
-    # A queryset, paginated by the page (BOOTHS_PER_PAGE): a large fair has hundreds of booths.
-    cooperatives = (
-        Participant.objects.filter(
-            fair=fair, role=Participant.Role.COOPERATIVE, status=Participant.Status.APPROVED
+    cooperatives with their virtual booths, and what the visitor may do next.
+
+    What every visitor sees is read lazily: where the page keeps it (`{% kept %}`), none of it is
+    read. What the visitor may do next (their registrations, organising) is theirs, read each time."""
+
+    def booths():
+        showcase = with_card_images(public_products().order_by("title", "pk"))
+        # A queryset, paginated by the page (BOOTHS_PER_PAGE): a large fair has hundreds of booths.
+        return (
+            Participant.objects.filter(
+                fair=fair, role=Participant.Role.COOPERATIVE, status=Participant.Status.APPROVED
+            )
+            .select_related("cooperative", "province")
+            .prefetch_related(Prefetch("showcased_products", queryset=showcase))
+            .order_by("name", "pk")
         )
-        .select_related("cooperative", "province")
-        .prefetch_related(Prefetch("showcased_products", queryset=showcase))
-        .order_by("name", "pk")
-    )
-    buyers = Participant.objects.filter(
-        fair=fair, role=Participant.Role.BUYER, status=Participant.Status.APPROVED
-    ).count()
+
+    @functools.cache
+    def buyer_count() -> int:  # a callable: the template calls it, and it counts once
+        return Participant.objects.filter(
+            fair=fair, role=Participant.Role.BUYER, status=Participant.Status.APPROVED
+        ).count()
+
     mine = (
         list(permissions.participants_of(user, fair).select_related("cooperative"))
         if user.is_authenticated
@@ -88,13 +99,13 @@ def fair_page_context(*, fair: FairPage, user) -> dict:
     )
     return {
         "fair": fair,
-        "lead_organiser": fair.lead_organiser,
-        "co_organisers": list(fair.co_organisers.all()),
-        "fair_provinces": list(fair.provinces.all()),
-        "sessions": _sessions(fair),
-        "booths": cooperatives,
+        "lead_organiser": SimpleLazyObject(lambda: fair.lead_organiser),
+        "co_organisers": SimpleLazyObject(lambda: list(fair.co_organisers.all())),
+        "fair_provinces": SimpleLazyObject(lambda: list(fair.provinces.all())),
+        "sessions": SimpleLazyObject(lambda: _sessions(fair)),
+        "booths": SimpleLazyObject(booths),
         "booths_per_page": BOOTHS_PER_PAGE,
-        "buyer_count": buyers,
+        "buyer_count": buyer_count,
         "my_registrations": mine,
         "is_organiser": permissions.is_organiser(user, fair),
         "registration_is_open": fair.registration_is_open,

@@ -4,13 +4,17 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.files.images import ImageFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
-from fairs.models import FairIndexPage
+from fairs.models import FairIndexPage, Participant
 from tests import factories
 from tests.factories import fairs as fair_factories
 from tests.helpers import count_queries
@@ -145,6 +149,33 @@ def test_a_registered_user_sees_a_link_to_the_participation_page(client, fair):
     assert mine not in client.get(fair.url).content.decode()
     client.force_login(buyer.user)
     assert mine in client.get(fair.url).content.decode()
+
+
+def test_what_every_visitor_sees_is_kept_and_the_visitors_own_part_is_not(
+    client, fair, organiser, settings, tmp_path
+):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_STAMP_FILE = tmp_path / "page-cache-stamp"
+    cache.clear()
+    showcasing(fair, organiser, products=2, name="HTX Gạo Sóc Trăng")
+    assert "HTX Gạo Sóc Trăng" in client.get(fair.url).content.decode()
+    # Bypassing every write path (never done by the site): the booths still show what was drawn,
+    # with none of their queries; the organisers, provinces and sessions are not read either.
+    Participant.objects.filter(fair=fair).update(name="Đổi ngầm")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(fair.url).content.decode()
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "HTX Gạo Sóc Trăng" in page
+    for table in ("fairs_participant", "catalog_alliance", "fairs_fairsession", "catalog_province"):
+        assert table not in sql
+
+    # Each visitor's own part is still theirs.
+    buyer = fair_factories.buyer_participant(fair)
+    client.force_login(buyer.user)
+    page = client.get(fair.url).content.decode()
+    assert reverse("fairs:mine", args=[fair.pk]) in page
+    assert "HTX Gạo Sóc Trăng" in page
+    assert reverse("fairs:mine", args=[fair.pk]) not in Client().get(fair.url).content.decode()
 
 
 def test_organisers_see_a_link_to_organise_the_fair(client, fair, organiser):
