@@ -114,9 +114,9 @@ def _remember_route(request, path: str) -> None:
     each request routes its own copy of that page through what is left of the path (a routable
     page's sub-route, such as a category of the catalogue: no query), which is what Wagtail's walk
     does last. A path that finds no page is routed by Wagtail, which answers 404."""
-    if len(path) > MAX_ROUTED_PATH:
-        return
     site = request._wagtail_site
+    if site is None or len(path) > MAX_ROUTED_PATH:
+        return  # no site for the host: Wagtail answers 404
     components = tuple(component for component in path.split("/") if component)
 
     def find():

@@ -376,6 +376,13 @@ def test_a_category_page_reads_no_category_until_categories_change(site, django_
     assert Client().get(f"{catalogue}category/hat-giong/").status_code == 404
 
 
+def test_a_host_without_a_site_is_a_404_not_an_error(site, django_capture_on_commit_callbacks):
+    assert Client().get(site["product"].url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        Site.objects.all().delete()
+    assert Client().get(site["product"].url).status_code == 404
+
+
 def test_each_request_routes_its_own_copy_of_the_remembered_page(site, rf, settings):
     settings.ALLOWED_HOSTS = ["testserver"]
     middleware = PageCacheMiddleware(lambda request: HttpResponse(""))
