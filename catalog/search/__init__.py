@@ -35,10 +35,12 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from catalog import selectors
 from catalog.models import Category, OcopCertificate, Province, SearchSynonym
 
 from . import cooperatives
@@ -489,18 +491,40 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int]:
 
 def _written_order(ids: list[int]) -> list[int]:
     """The order a rebuild writes listings in: the counting sample's first, then those with valid
-    OCOP stars, then the rest, each by id. On PostgreSQL rows written together sit together, so a
-    count over the sample with text reads a sixty-fourth of the table's pages instead of one in
-    seven (its rows are spread evenly over the ids), and a sort by stars reads the pages of the
-    listings with stars rather than pages everywhere. The order changes nothing else."""
+    OCOP stars, then the rest; within each, listing beside listing of the same category group,
+    category, province and name (ids no listing has last, by id).
+
+    On PostgreSQL rows written together sit together in the table's pages, and a search reads
+    whole pages. Spread evenly over the ids, the sample's rows would fill one page in seven; a
+    sort by stars would read pages everywhere. And the listings a word finds are mostly of a few
+    categories and names: at a million listings the 34,320 that hold "ruou" lay on 17,176 pages
+    in the order they were created (a cooperative's products one after another, each of its few
+    kinds in turn), and lie on 4,624 side by side. The order changes nothing else."""
     today = timezone.localdate()
     starred = set(
         OcopCertificate.objects.filter(issued_on__lte=today, expires_on__gte=today).values_list(
             "product_id", flat=True
         )
     )
-    return sorted(
-        ids, key=lambda product_id: (not in_sample(product_id), product_id not in starred, product_id)
+    wanted = set(ids)
+    together = [product_id for product_id in _side_by_side() if product_id in wanted]
+    order = together + sorted(wanted.difference(together))
+    # Stable: each part keeps the order above.
+    return sorted(order, key=lambda product_id: (not in_sample(product_id), product_id not in starred))
+
+
+def _side_by_side() -> list[int]:
+    """Every published listing's id, by category group, category, province and name."""
+    return list(
+        selectors.public_products()
+        .order_by(
+            Coalesce("category__parent_id", "category_id"),
+            "category_id",
+            "cooperative__province_id",
+            "title",
+            "pk",
+        )
+        .values_list("pk", flat=True)
     )
 
 
