@@ -483,16 +483,17 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int]:
     indexed = entries = 0
     for writer in _writers():
         indexed = writer.rebuild(
-            documents_for(_written_order(ids)), progress=progress if writer.name == engine().name else None
+            documents_for(_written_order(ids, side_by_side=writer.writes_side_by_side)),
+            progress=progress if writer.name == engine().name else None,
         )
         entries = writer.rebuild_entries(all_entries())
     return {"published": len(ids), "indexed": indexed, "entries": entries}
 
 
-def _written_order(ids: list[int]) -> list[int]:
+def _written_order(ids: list[int], *, side_by_side: bool = True) -> list[int]:
     """The order a rebuild writes listings in: the counting sample's first, then those with valid
-    OCOP stars, then the rest; within each, listing beside listing of the same category group,
-    category, province and name (ids no listing has last, by id).
+    OCOP stars, then the rest; within each, with `side_by_side`, listing beside listing of the same
+    category group, category, province and name (ids no listing has last), otherwise by id.
 
     On PostgreSQL rows written together sit together in the table's pages, and a search reads
     whole pages. Spread evenly over the ids, the sample's rows would fill one page in seven; a
@@ -507,7 +508,7 @@ def _written_order(ids: list[int]) -> list[int]:
         )
     )
     wanted = set(ids)
-    together = [product_id for product_id in _side_by_side() if product_id in wanted]
+    together = [product_id for product_id in _side_by_side() if product_id in wanted] if side_by_side else []
     order = together + sorted(wanted.difference(together))
     # Stable: each part keeps the order above.
     return sorted(order, key=lambda product_id: (not in_sample(product_id), product_id not in starred))

@@ -99,6 +99,10 @@ class DatabaseEngine:
     def dialect(self) -> "SqliteText | PostgresText":
         return self._dialect()
 
+    @property
+    def writes_side_by_side(self) -> bool:
+        return self.dialect.writes_side_by_side
+
     def _dialect(self, *, entries: bool = False) -> "SqliteText | PostgresText":
         vendor = self.connection.vendor
         if vendor == "sqlite":
@@ -857,6 +861,9 @@ class SqliteText:
 
     # BM25 in FTS5 reads only its own index, so every match is ranked (or none, see RANKED_MATCHES).
     ranks_candidates = False
+    # Its tables are kept in the order of the listings' ids whatever the order written, and FTS5
+    # writes out its pending words each time an id is not above the last one.
+    writes_side_by_side = False
     # A second connection reading while a rebuild writes could meet SQLite's lock on the file.
     reads_ahead = False
 
@@ -997,6 +1004,8 @@ class PostgresText:
 
     # Ranking reads each listing's vector back from TOAST: only candidates are ranked.
     ranks_candidates = True
+    # Its table keeps rows in the order written, and a search reads it a page at a time.
+    writes_side_by_side = True
     # A rebuild's documents can be read on another connection while it writes (DatabaseEngine.rebuild).
     reads_ahead = True
 

@@ -606,6 +606,8 @@ def _client(url: str, timeout: float) -> Elasticsearch:
 
 class ElasticsearchEngine:
     name = "elasticsearch"
+    # Each shard orders its documents itself.
+    writes_side_by_side = False
 
     def __init__(self, url: str | None = None, alias: str | None = None):
         self.url = url or settings.ELASTICSEARCH_URL

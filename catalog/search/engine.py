@@ -10,6 +10,9 @@ from .query import Counted, EntryHit, EntryQuery, Hit, SearchQuery, Suggestion, 
 
 class SearchEngine(Protocol):
     name: str
+    # Whether its rebuild gains from listings of one category, province and name written one
+    # after another (search._written_order): a table read a page at a time does.
+    writes_side_by_side: bool
 
     def search(self, query: SearchQuery) -> tuple[list[Hit], Counted]:
         """A cleaned query (synonyms and corrections already in its terms) → the page of hits,
