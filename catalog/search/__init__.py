@@ -35,12 +35,10 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from catalog import selectors
 from catalog.models import Category, OcopCertificate, Province, SearchSynonym
 
 from . import cooperatives
@@ -479,7 +477,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int]:
 
     Returns {"published": listings found, "indexed": documents written, "entries": entries written}.
     """
-    ids = public_product_ids()
+    ids = public_product_ids(side_by_side=True)
     indexed = entries = 0
     for writer in _writers():
         indexed = writer.rebuild(
@@ -492,8 +490,9 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int]:
 
 def _written_order(ids: list[int], *, side_by_side: bool = True) -> list[int]:
     """The order a rebuild writes listings in: the counting sample's first, then those with valid
-    OCOP stars, then the rest; within each, with `side_by_side`, listing beside listing of the same
-    category group, category, province and name (ids no listing has last), otherwise by id.
+    OCOP stars, then the rest; within each, with `side_by_side`, in the order of `ids` (listing
+    beside listing of the same category group, category, province and name, as
+    public_product_ids(side_by_side=True) gives them), otherwise by id.
 
     On PostgreSQL rows written together sit together in the table's pages, and a search reads
     whole pages. Spread evenly over the ids, the sample's rows would fill one page in seven; a
@@ -507,25 +506,10 @@ def _written_order(ids: list[int], *, side_by_side: bool = True) -> list[int]:
             "product_id", flat=True
         )
     )
-    wanted = set(ids)
-    together = [product_id for product_id in _side_by_side() if product_id in wanted] if side_by_side else []
-    order = together + sorted(wanted.difference(together))
-    # Stable: each part keeps the order above.
-    return sorted(order, key=lambda product_id: (not in_sample(product_id), product_id not in starred))
-
-
-def _side_by_side() -> list[int]:
-    """Every published listing's id, by category group, category, province and name."""
-    return list(
-        selectors.public_products()
-        .order_by(
-            Coalesce("category__parent_id", "category_id"),
-            "category_id",
-            "cooperative__province_id",
-            "title",
-            "pk",
-        )
-        .values_list("pk", flat=True)
+    # Stable: each part keeps the order of the ids.
+    return sorted(
+        ids if side_by_side else sorted(ids),
+        key=lambda product_id: (not in_sample(product_id), product_id not in starred),
     )
 
 

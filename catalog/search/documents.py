@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from catalog import selectors
@@ -24,8 +25,21 @@ _TAG = re.compile(r"<[^>]*>")
 DESCRIPTION_LENGTH = 2000
 
 
-def public_product_ids() -> list[int]:
-    return list(selectors.public_products().order_by("pk").values_list("pk", flat=True))
+def public_product_ids(*, side_by_side: bool = False) -> list[int]:
+    """Every published listing's id, in order; with `side_by_side`, by category group, category,
+    province and name (then id), the order a rebuild writes them in on PostgreSQL."""
+    listings = selectors.public_products()
+    if side_by_side:
+        listings = listings.order_by(
+            Coalesce("category__parent_id", "category_id"),
+            "category_id",
+            "cooperative__province_id",
+            "title",
+            "pk",
+        )
+    else:
+        listings = listings.order_by("pk")
+    return list(listings.values_list("pk", flat=True))
 
 
 def documents_for(product_ids: Iterable[int]) -> Iterator[SearchDocument]:
