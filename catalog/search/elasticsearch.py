@@ -606,7 +606,7 @@ def _client(url: str, timeout: float) -> Elasticsearch:
 
 class ElasticsearchEngine:
     name = "elasticsearch"
-    # Each shard orders its documents itself.
+    # Its searches read postings and doc values, not rows a page at a time: the ids' order stays.
     writes_side_by_side = False
 
     def __init__(self, url: str | None = None, alias: str | None = None):
